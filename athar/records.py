@@ -1,0 +1,193 @@
+"""Typed records that flow between the stages.
+
+SourceDocument -> PageImage -> OcrPage -> Analysis -> index actions.
+
+Every record is a frozen dataclass with a ``to_json`` that returns plain
+JSON-compatible data, so records can be printed as JSON Lines, persisted as
+Prefect task results, or sent to the search engine without a second schema.
+Stages pass records and file paths to each other, never decoded images.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+BBox = tuple[int, int, int, int]
+"""Pixel box on the (rotation-corrected) page image: x0, y0, x1, y1."""
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class Record:
+    """Mixin: JSON view of a frozen dataclass."""
+
+    def to_json(self) -> dict[str, Any]:
+        result = _plain(self)
+        assert isinstance(result, dict)
+        return result
+
+
+# --------------------------------------------------------------------- intake
+
+
+@dataclass(frozen=True)
+class SourceDocument(Record):
+    """One input file, identified by the sha256 of its bytes."""
+
+    source: str  # path or URL it was read from (data, never re-used as a path by the index)
+    sha256: str
+    size: int
+    media_type: str  # sniffed from the bytes, e.g. "application/pdf", "image/tiff"
+    page_count: int
+    has_text_layer: bool | None = None  # PDFs only: whether some page already carries text
+
+
+@dataclass(frozen=True)
+class PageImage(Record):
+    """One rasterised page, stored as a file; the path is what moves between tasks."""
+
+    sha256: str  # of the source document
+    page: int  # 1-based
+    path: str  # lossless image file (PNG/PPM/TIFF) of the page as found
+    dpi: int
+    width: int
+    height: int
+
+
+# ------------------------------------------------------------------------ OCR
+
+
+@dataclass(frozen=True)
+class OcrWord(Record):
+    """One recognised word with its box on the page image and confidence 0-100."""
+
+    text: str
+    conf: float
+    bbox: BBox
+    line: int = 0  # running line number on the page (reading order)
+    block: int = 0
+
+
+@dataclass(frozen=True)
+class Preprocessing(Record):
+    """What was done to a page before recognition, and why."""
+
+    rotation: int = 0  # clockwise degrees applied to make text upright: 0, 90, 180 or 270
+    skew_angle: float = 0.0  # degrees corrected
+    binarization: str = "none"  # chosen method, e.g. "otsu", "gray", "adaptive"
+    denoise: bool = False
+    candidates: dict[str, float] = field(default_factory=dict)  # method -> mean conf on probe
+    digit_pass: dict[str, int] = field(default_factory=dict)  # words tried / changed
+
+
+@dataclass(frozen=True)
+class OcrPage(Record):
+    """Recognised text of one page."""
+
+    sha256: str
+    page: int
+    text: str  # logical reading order, no bidi control marks
+    words: tuple[OcrWord, ...]
+    confidence: float  # mean word confidence 0-100
+    preprocessing: Preprocessing
+    engine: str  # e.g. "tesseract 5.3.0"
+    model: str  # e.g. "ara (best_int)"
+    width: int = 0
+    height: int = 0
+    dpi: int = 300
+    hocr: str | None = None  # path of the hOCR file kept for display, when written
+
+
+@dataclass(frozen=True)
+class PageFailure(Record):
+    """A page that could not be processed; the rest of the document goes on."""
+
+    sha256: str
+    page: int
+    code: str
+    message: str
+    retryable: bool = False
+
+
+# ------------------------------------------------------------------------ NLP
+
+
+@dataclass(frozen=True)
+class Mention(Record):
+    """An entity found in a page's text. ``start``/``end`` index the page text."""
+
+    type: str  # PERSON, DATE, LOCATION, FACILITY, NATIONAL_ID, ...
+    text: str
+    start: int
+    end: int
+    value: str | None = None  # normalised value: ISO date, canonical place id, digits
+    page: int = 0
+    source: str = "rules"  # "rules" or "ner"
+
+
+@dataclass(frozen=True)
+class Event(Record):
+    """Something that happened to a person: arrest, detention, transfer, trial, ..."""
+
+    type: str
+    date: str | None = None  # ISO 8601 at the written precision
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class NameKeys(Record):
+    """Keys under which a name is findable."""
+
+    normalized: str
+    skeleton: str
+    latin: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person(Record):
+    """One person record as written on a page (one per register row)."""
+
+    name: str
+    first: str | None = None
+    father: str | None = None
+    grandfather: str | None = None
+    family: str | None = None
+    mother: str | None = None
+    birth_date: str | None = None
+    birth_place: str | None = None
+    national_id: str | None = None
+    events: tuple[Event, ...] = ()
+    page: int = 0
+    start: int = 0
+    end: int = 0
+    name_keys: NameKeys | None = None
+
+
+@dataclass(frozen=True)
+class Analysis(Record):
+    """Everything the NLP stage found in one document."""
+
+    doc_type: str | None = None  # prison_register, court_record, death_report, transfer_list, other
+    doc_type_confidence: float = 0.0
+    entities: tuple[Mention, ...] = ()
+    persons: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExtractedDocument(Record):
+    """OCR (and, when run, NLP) result for one document: the `athar extract` line."""
+
+    document: SourceDocument
+    pages: tuple[OcrPage, ...]
+    failures: tuple[PageFailure, ...] = ()
+    analysis: Analysis | None = None

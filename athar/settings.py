@@ -1,0 +1,131 @@
+"""Settings from environment variables (``ATHAR_*``), with embedded-default values.
+
+Production points at an external search cluster, an S3 bucket or a remote
+Prefect server by setting variables, never by changing code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from athar.errors import ConfigurationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number; set it to e.g. {default}.") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a number; set it to e.g. {default}.") from None
+
+
+def _str(name: str, default: str | None) -> str | None:
+    raw = os.environ.get(name)
+    return default if raw is None or raw == "" else raw
+
+
+def _default_tessdata() -> str | None:
+    """The project's 'best_int' ara model dir, installed by `make`, if present."""
+    candidate = PROJECT_ROOT / ".cache" / "tessdata"
+    return str(candidate) if (candidate / "ara.traineddata").exists() else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All knobs in one place. Build with :func:`load_settings`."""
+
+    data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var")
+    # OCR
+    lang: str = "ara"
+    dpi: int = 300
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    tessdata_dir: str | None = None
+    digit_model: str = "Arabic"  # second-pass model for number-like words
+    max_pixels: int = 120_000_000  # per page image; larger is treated as a decompression bomb
+    max_pages: int = 2000  # per PDF
+    max_file_bytes: int = 2 * 1024**3
+    tesseract_timeout: float = 180.0  # seconds per page call
+    # NLP
+    ner_model_dir: str | None = None
+    # Search engine
+    search_url: str = "http://127.0.0.1:9200"
+    search_user: str | None = None
+    search_password: str | None = None
+    search_ca: str | None = None
+    search_verify: bool = True
+    index_prefix: str = "athar"
+    node_port: int = 9200
+    # Bucket / intake
+    inbox: str = "./inbox"
+    s3_endpoint: str | None = None
+    s3_key: str | None = None
+    s3_secret: str | None = None
+    s3_region: str | None = None
+    after_intake: str = "move"  # "move" to processed/ or "keep" (remember by key)
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.data_dir / "pages"
+
+    @property
+    def node_dir(self) -> Path:
+        return self.data_dir / "search-node"
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (CLI flags override the environment)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings() -> Settings:
+    """Read ``ATHAR_*`` environment variables over the embedded defaults."""
+    base = Settings()
+    data_dir = Path(_str("ATHAR_DATA_DIR", str(base.data_dir)) or base.data_dir)
+    after = _str("ATHAR_AFTER_INTAKE", base.after_intake) or base.after_intake
+    if after not in ("move", "keep"):
+        raise ConfigurationError(f"ATHAR_AFTER_INTAKE={after!r}: use 'move' or 'keep'.")
+    return Settings(
+        data_dir=data_dir,
+        lang=_str("ATHAR_LANG", base.lang) or base.lang,
+        dpi=_int("ATHAR_DPI", base.dpi),
+        jobs=max(1, _int("ATHAR_JOBS", base.jobs)),
+        tessdata_dir=_str("ATHAR_TESSDATA_DIR", _default_tessdata()),
+        digit_model=_str("ATHAR_DIGIT_MODEL", base.digit_model) or base.digit_model,
+        max_pixels=_int("ATHAR_MAX_PIXELS", base.max_pixels),
+        max_pages=_int("ATHAR_MAX_PAGES", base.max_pages),
+        max_file_bytes=_int("ATHAR_MAX_FILE_BYTES", base.max_file_bytes),
+        tesseract_timeout=_float("ATHAR_TESSERACT_TIMEOUT", base.tesseract_timeout),
+        ner_model_dir=_str("ATHAR_NER_MODEL_DIR", None),
+        search_url=_str("ATHAR_SEARCH_URL", base.search_url) or base.search_url,
+        search_user=_str("ATHAR_SEARCH_USER", None),
+        search_password=_str("ATHAR_SEARCH_PASSWORD", None),
+        search_ca=_str("ATHAR_SEARCH_CA", None),
+        search_verify=(_str("ATHAR_SEARCH_VERIFY", "1") or "1") not in ("0", "false", "no"),
+        index_prefix=_str("ATHAR_INDEX_PREFIX", base.index_prefix) or base.index_prefix,
+        node_port=_int("ATHAR_NODE_PORT", base.node_port),
+        inbox=_str("ATHAR_INBOX", base.inbox) or base.inbox,
+        s3_endpoint=_str("ATHAR_S3_ENDPOINT", None),
+        s3_key=_str("ATHAR_S3_KEY", None),
+        s3_secret=_str("ATHAR_S3_SECRET", None),
+        s3_region=_str("ATHAR_S3_REGION", None),
+        after_intake=after,
+    )

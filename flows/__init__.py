@@ -1,0 +1,1 @@
+"""Athar flows stage."""

@@ -1,0 +1,1 @@
+"""Athar index stage."""

@@ -1,0 +1,1 @@
+"""Athar nlp stage."""

@@ -1,0 +1,1 @@
+"""Athar ocr stage."""

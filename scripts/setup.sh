@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian 12 machine (run as root, or with sudo available).
+# Usage: scripts/setup.sh [base|search|s3|all]
+#   base   - Debian packages (Tesseract + ara, poppler, fonts), .venv, editable install, ara best_int model
+#   search - Java 17 + Maven and the embedded OpenSearch node's jars (index/node)
+#   s3     - versitygw S3 server for tests (Go)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PY=${PYTHON:-python3}
+VENV=$ROOT/.venv
+CACHE=$ROOT/.cache
+mkdir -p "$CACHE"
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[setup] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; fi
+fi
+
+APT_UPDATED=0
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing Debian packages: ${missing[*]}; install them with your package manager."
+  if [ "$(id -u)" != 0 ] && [ -z "$SUDO" ]; then
+    die "missing Debian packages: ${missing[*]}; run 'sudo apt-get install ${missing[*]}' or run make as root."
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  if [ $APT_UPDATED = 0 ]; then $SUDO apt-get update -qq || die "apt-get update failed; check the network/package mirror."; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || die "could not install ${missing[*]} with apt-get; install them by hand and re-run."
+}
+
+setup_base() {
+  apt_install tesseract-ocr tesseract-ocr-ara tesseract-ocr-script-arab poppler-utils \
+    fonts-hosny-amiri fonts-dejavu-core libraqm0 python3-venv
+  command -v "$PY" >/dev/null || die "python3 not found; install Python 3.11+."
+  "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "Python 3.11+ is required ($PY is older)."
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "creating $VENV"
+    "$PY" -m venv "$VENV" || die "could not create a virtualenv; install python3-venv."
+  fi
+  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    say "installing Python packages into .venv"
+    "$VENV/bin/pip" install -q --upgrade pip >/dev/null
+    "$VENV/bin/pip" install -q -e ".[dev]" || die "pip install failed; see the messages above."
+    # camel-tools declares torch+transformers (GBs of CUDA wheels) that its data-free utilities never use.
+    "$VENV/bin/pip" install -q --no-deps "camel-tools==1.6.0" || die "could not install camel-tools."
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+  # Better Arabic model: integerised 'best' ara from the npm package @tesseract.js-data/ara.
+  if [ ! -s "$CACHE/tessdata/ara.traineddata" ]; then
+    if command -v npm >/dev/null; then
+      say "fetching the ara best_int model (npm @tesseract.js-data/ara)"
+      local tmp; tmp=$(mktemp -d)
+      if (cd "$tmp" && npm pack --silent @tesseract.js-data/ara@1.0.0 >/dev/null 2>&1); then
+        mkdir -p "$CACHE/tessdata"
+        tar xzf "$tmp"/*.tgz -C "$tmp"
+        # Tesseract wants osd and the digit-pass model beside ara when --tessdata-dir is given.
+        for f in /usr/share/tesseract-ocr/5/tessdata/*.traineddata; do
+          [ "$(basename "$f")" = ara.traineddata ] || ln -sf "$f" "$CACHE/tessdata/"
+        done
+        gunzip -c "$tmp/package/4.0.0_best_int/ara.traineddata.gz" > "$CACHE/tessdata/ara.traineddata.part"
+        mv "$CACHE/tessdata/ara.traineddata.part" "$CACHE/tessdata/ara.traineddata"
+      else
+        say "warning: npm could not fetch @tesseract.js-data/ara; using Debian's smaller ara model."
+      fi
+      rm -rf "$tmp"
+    else
+      say "warning: npm not found; using Debian's smaller ara model (install nodejs+npm for the better one)."
+    fi
+  fi
+}
+
+setup_search() {
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+  if [ -f index/node/pom.xml ]; then
+    local stamp="$CACHE/node-$(sha256sum index/node/pom.xml index/node/src/main/java/*/*.java 2>/dev/null | sha256sum | cut -c1-16)"
+    if [ ! -f "$stamp" ] || [ ! -d index/node/target/lib ]; then
+      say "resolving the embedded OpenSearch node's jars with Maven (first time: a few minutes)"
+      (cd index/node && mvn -q -B package dependency:copy-dependencies -DoutputDirectory=target/lib -DincludeScope=runtime) \
+        || die "Maven could not build index/node; check Java 17 and Maven Central access."
+      rm -f "$CACHE"/node-*; touch "$stamp"
+    fi
+  fi
+}
+
+setup_s3() {
+  local bin="$CACHE/bin/versitygw"
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null || apt_install golang-go
+    say "building versitygw v1.7.0 (S3 server for tests)"
+    GOBIN="$CACHE/bin" go install github.com/versity/versitygw/cmd/versitygw@v1.7.0 \
+      || die "could not build versitygw with Go; check Go >= 1.21 and the Go module proxy."
+  fi
+}
+
+case "${1:-all}" in
+  base) setup_base ;;
+  search) setup_search ;;
+  s3) setup_s3 ;;
+  all) setup_base; setup_search; setup_s3 ;;
+  *) die "unknown step '$1' (use base, search, s3 or all)" ;;
+esac
