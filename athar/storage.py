@@ -93,7 +93,9 @@ class Bucket:
             try:
                 path.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise ConfigurationError(f"inbox folder {local!r} cannot be created ({exc.strerror}).") from None
+                raise ConfigurationError(
+                    f"inbox folder {local!r} cannot be created ({exc.strerror})."
+                ) from None
             self.fs = fsspec.filesystem("file")
             self.root = str(path)
 
@@ -108,8 +110,9 @@ class Bucket:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise StorageError(f"cannot list the bucket {self.url} ({exc}); check it exists and is reachable.") \
-                from None
+            raise StorageError(
+                f"cannot list the bucket {self.url} ({exc}); check it exists and is reachable."
+            ) from None
         objects = []
         prefix = self.root.rstrip("/") + "/"
         for full, info in sorted(found.items()):
@@ -134,8 +137,9 @@ class Bucket:
             with self.fs.open(self._full(key), "rb") as handle:
                 yield handle
         except FileNotFoundError:
-            raise StorageError(f"object vanished from the bucket before intake (key sha {_key_id(key)}).") \
-                from None
+            raise StorageError(
+                f"object vanished from the bucket before intake (key sha {_key_id(key)})."
+            ) from None
 
     def move_to_processed(self, key: str, sha256: str) -> str:
         """Move an object to ``processed/<key>`` (suffixed with the sha256 if that name is taken)."""
@@ -146,8 +150,9 @@ class Bucket:
             self._make_parent(target)
             self.fs.mv(self._full(key), self._full(target))
         except OSError as exc:
-            raise StorageError(f"could not move a stored object to processed/ ({exc}); it stays in the inbox.") \
-                from None
+            raise StorageError(
+                f"could not move a stored object to processed/ ({exc}); it stays in the inbox."
+            ) from None
         return target
 
     def _make_parent(self, key: str) -> None:
@@ -331,7 +336,9 @@ class StateStore:
             )
             return cur.rowcount == 1
 
-    def set_state(self, sha256: str, state: str, *, code: str | None = None, message: str | None = None) -> None:
+    def set_state(
+        self, sha256: str, state: str, *, code: str | None = None, message: str | None = None
+    ) -> None:
         """Move a document to ``state``; ``code``/``message`` explain a quarantine."""
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}")
@@ -371,7 +378,9 @@ class StateStore:
 
     def documents(self, state: str | None = None) -> list[DocumentState]:
         """All documents (optionally in one state), oldest first."""
-        query = "SELECT * FROM documents" + (" WHERE state=?" if state else "") + " ORDER BY first_seen, sha256"
+        query = (
+            "SELECT * FROM documents" + (" WHERE state=?" if state else "") + " ORDER BY first_seen, sha256"
+        )
         with self._connect() as db:
             rows = db.execute(query, (state,) if state else ()).fetchall()
         return [DocumentState(**dict(r)) for r in rows]
@@ -391,8 +400,11 @@ class StateStore:
                 (sha256,),
             ).fetchall()
         return [
-            {"pipeline_version": r["pipeline_version"], "processed_at": r["processed_at"],
-             **json.loads(r["summary"])}
+            {
+                "pipeline_version": r["pipeline_version"],
+                "processed_at": r["processed_at"],
+                **json.loads(r["summary"]),
+            }
             for r in rows
         ]
 
@@ -416,7 +428,16 @@ class StateStore:
             db.execute(
                 "INSERT INTO drops (sha256, bucket, object_key, fingerprint, size, received_at, disposition,"
                 " pipeline_version) VALUES (?,?,?,?,?,?,?,?)",
-                (sha256, bucket, obj.key, obj.fingerprint, obj.size, now_iso(), disposition, PIPELINE_VERSION),
+                (
+                    sha256,
+                    bucket,
+                    obj.key,
+                    obj.fingerprint,
+                    obj.size,
+                    now_iso(),
+                    disposition,
+                    PIPELINE_VERSION,
+                ),
             )
 
     def set_drop_disposition(self, bucket: str, key: str, fingerprint: str, disposition: str) -> None:
@@ -495,7 +516,11 @@ def intake(bucket: Bucket, obj: BucketObject, state: StateStore, settings: Setti
         state.set_drop_disposition(bucket.url, obj.key, obj.fingerprint, disposition)
     log.info(
         "intake %s: %s document, %d bytes, stored=%s, %.2fs",
-        short(sha256), "new" if new_document else "known", obj.size, newly_stored, time.monotonic() - started,
+        short(sha256),
+        "new" if new_document else "known",
+        obj.size,
+        newly_stored,
+        time.monotonic() - started,
     )
     return IntakeResult(sha256=sha256, path=str(path), new=new_document, key=obj.key, disposition=disposition)
 

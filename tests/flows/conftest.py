@@ -42,8 +42,19 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = (root.parent / "versitygw.log").open("wb")
     proc = subprocess.Popen(
-        [binary, "--access", S3_KEY, "--secret", S3_SECRET, "--port", f"127.0.0.1:{port}", "posix", str(root)],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            binary,
+            "--access",
+            S3_KEY,
+            "--secret",
+            S3_SECRET,
+            "--port",
+            f"127.0.0.1:{port}",
+            "posix",
+            str(root),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -77,7 +88,10 @@ def s3_settings(settings: Settings, s3_server: str, request: pytest.FixtureReque
 
     bucket = "inbox-" + "".join(c for c in request.node.name.lower() if c.isalnum())[:40]
     configured = settings.with_(
-        inbox=f"s3://{bucket}/drop", s3_endpoint=s3_server, s3_key=S3_KEY, s3_secret=S3_SECRET,
+        inbox=f"s3://{bucket}/drop",
+        s3_endpoint=s3_server,
+        s3_key=S3_KEY,
+        s3_secret=S3_SECRET,
         s3_region="us-east-1",
     )
     # no region here: s3fs would send LocationConstraint=us-east-1, which S3 rejects

@@ -128,8 +128,12 @@ def test_state_transitions_and_provenance_versions(settings: Settings) -> None:
     assert state.add_document("a" * 64, 10) is False
     state.add_document("b" * 64, 20)
     state.set_state("b" * 64, QUARANTINED, code="corrupt_pdf", message="re-scan it")
-    state.record_result("a" * 64, {"pipeline_version": "0.0.9", "pages": 2, "mean_confidence": 80.0, "persons": 3})
-    state.record_result("a" * 64, {"pipeline_version": "0.1.0", "pages": 2, "mean_confidence": 85.0, "persons": 4})
+    state.record_result(
+        "a" * 64, {"pipeline_version": "0.0.9", "pages": 2, "mean_confidence": 80.0, "persons": 3}
+    )
+    state.record_result(
+        "a" * 64, {"pipeline_version": "0.1.0", "pages": 2, "mean_confidence": 85.0, "persons": 4}
+    )
 
     assert state.counts() == {RECEIVED: 0, "processing": 0, INDEXED: 1, QUARANTINED: 1}
     quarantined = state.document("b" * 64)
