@@ -331,7 +331,8 @@ class StateStore:
         stamp = now_iso()
         with self._connect() as db:
             cur = db.execute(
-                "INSERT OR IGNORE INTO documents (sha256, size, state, first_seen, updated) VALUES (?,?,?,?,?)",
+                "INSERT OR IGNORE INTO documents (sha256, size, state, first_seen, updated)"
+                " VALUES (?,?,?,?,?)",
                 (sha256, size, RECEIVED, stamp, stamp),
             )
             return cur.rowcount == 1

@@ -1,4 +1,4 @@
-"""Fixtures for the flows tests: settings on a temp data dir, a real S3 server (versitygw), Prefect harness."""
+"""Flows test fixtures: settings on a temp data dir, a real S3 server (versitygw), Prefect harness."""
 
 from __future__ import annotations
 
