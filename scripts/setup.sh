@@ -84,9 +84,13 @@ setup_search() {
   command -v java >/dev/null || apt_install openjdk-17-jre-headless
   command -v mvn >/dev/null || apt_install maven
   if [ -f index/node/pom.xml ]; then
-    local stamp="$CACHE/node-$(sha256sum index/node/pom.xml index/node/src/main/java/*/*.java 2>/dev/null | sha256sum | cut -c1-16)"
-    if [ ! -f "$stamp" ] || [ ! -d index/node/target/lib ]; then
+    local sources stamp
+    sources=$(find index/node/pom.xml index/node/src -type f | sort)
+    # shellcheck disable=SC2086
+    stamp="$CACHE/node-$(sha256sum $sources | sha256sum | cut -c1-16)"
+    if [ ! -f "$stamp" ] || [ ! -d index/node/target/lib ] || [ ! -d index/node/target/classes ]; then
       say "resolving the embedded OpenSearch node's jars with Maven (first time: a few minutes)"
+      rm -rf index/node/target/lib  # no stale jars of another version on the classpath
       (cd index/node && mvn -q -B package dependency:copy-dependencies -DoutputDirectory=target/lib -DincludeScope=runtime) \
         || die "Maven could not build index/node; check Java 17 and Maven Central access."
       rm -f "$CACHE"/node-*; touch "$stamp"
