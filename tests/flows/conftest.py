@@ -99,3 +99,12 @@ def s3_settings(settings: Settings, s3_server: str, request: pytest.FixtureReque
     if not fs.exists(bucket):
         fs.mkdir(bucket)
     return configured
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A real temporary Prefect server (SQLite) for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,203 @@
+"""`process_document`: stored original -> pages -> OCR (process pool) -> analysis -> index.
+
+Pages are Prefect tasks submitted to the flow's task runner: a
+:class:`~prefect.task_runners.ProcessPoolTaskRunner` bounded by ``Settings.jobs``,
+because Tesseract recognition is CPU-bound and runs single-threaded
+(``OMP_THREAD_LIMIT=1``). A batch of documents shares one pool, so both cores stay
+busy across document boundaries. Analysis and indexing run in the flow's own
+process. Only :class:`~athar.errors.RetryableError` is retried (with backoff);
+permanent failures quarantine the document with their code and message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from typing import Any
+
+from prefect import flow, task
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ProcessPoolTaskRunner
+
+from athar.errors import AtharError, PermanentError, RetryableError
+from athar.log import short
+from athar.records import ExtractedDocument, OcrPage, PageFailure, PageImage, SourceDocument
+from athar.settings import Settings, load_settings
+from athar.storage import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, verify_original
+from flows import report, steps
+
+log = logging.getLogger(__name__)
+
+
+def retry_delays() -> list[float]:
+    """Backoff between retries of a retryable failure (``ATHAR_RETRY_DELAYS``, seconds, comma-separated)."""
+    raw = os.environ.get("ATHAR_RETRY_DELAYS", "2,10,30")
+    try:
+        return [float(x) for x in raw.split(",") if x.strip()]
+    except ValueError:
+        return [2.0, 10.0, 30.0]
+
+
+def only_retryable(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect retry condition: retry only the project's RetryableError."""
+    try:
+        state.result()
+    except RetryableError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="ocr-page", retry_condition_fn=only_retryable, persist_result=False)
+def ocr_page(image: PageImage, settings: Settings) -> OcrPage | PageFailure:
+    """Recognise one page (or reuse its cached OCR); a permanent failure becomes a PageFailure."""
+    logging.getLogger("ocr").setLevel(logging.WARNING)
+    try:
+        return steps.recognize_cached(image, settings)
+    except PermanentError as exc:
+        log.warning("page %d of %s failed: [%s]", image.page, short(image.sha256), exc.code)
+        return steps.page_failure(image, exc)
+
+
+@task(name="analyze", retry_condition_fn=only_retryable, persist_result=False)
+def analyze_task(pages: list[OcrPage], settings: Settings) -> Any:
+    """Entities and persons of a document."""
+    return steps.analyze(pages, settings)
+
+
+@task(name="index", retry_condition_fn=only_retryable, persist_result=False)
+def index_task(extracted: ExtractedDocument, settings: Settings) -> int:
+    """Write a document's records to the search index (ids from sha256: re-runs overwrite)."""
+    return steps.index_document(extracted, settings)
+
+
+def _retrying(task_obj: Any) -> Any:
+    delays = retry_delays()
+    return task_obj.with_options(retries=len(delays), retry_delay_seconds=delays)
+
+
+def _prepare(sha256: str, settings: Settings, store: StateStore) -> tuple[SourceDocument, list[PageImage]]:
+    path = verify_original(settings, sha256)
+    document = steps.inspect_original(path, settings)
+    return document, steps.page_images(document, path, settings)
+
+
+def _quarantine(store: StateStore, sha256: str, error: AtharError) -> steps.DocumentSummary:
+    store.set_state(sha256, QUARANTINED, code=error.code, message=error.message)
+    log.warning("document %s quarantined: [%s]", short(sha256), error.code)
+    return steps.DocumentSummary(sha256=sha256, state=QUARANTINED, failures=(error.code,))
+
+
+def process_batch(
+    sha256s: Sequence[str], settings: Settings, *, force_pages: dict[str, list[int] | None] | None = None
+) -> list[steps.DocumentSummary]:
+    """Process stored documents inside the current flow; returns one summary per document.
+
+    ``force_pages`` maps a sha256 to pages (or None: all pages) whose cached OCR is dropped first.
+    """
+    store = StateStore.for_settings(settings)
+    prepared: list[tuple[str, SourceDocument, list[PageImage], int]] = []
+    summaries: dict[str, steps.DocumentSummary] = {}
+    futures: dict[str, list[PrefectFuture[Any]]] = {}
+    ocr = _retrying(ocr_page)
+    for sha256 in sha256s:
+        store.set_state(sha256, PROCESSING)
+        if force_pages and sha256 in force_pages:
+            steps.forget_cached_pages(settings, sha256, force_pages[sha256])
+        try:
+            document, images = _prepare(sha256, settings, store)
+        except PermanentError as exc:
+            summaries[sha256] = _quarantine(store, sha256, exc)
+            continue
+        except RetryableError as exc:
+            store.set_state(sha256, RECEIVED, code=exc.code, message=exc.message)
+            summaries[sha256] = steps.DocumentSummary(sha256=sha256, state=RECEIVED, failures=(exc.code,))
+            continue
+        reused = sum(steps.read_cached_page(settings, sha256, i.page) is not None for i in images)
+        log.info("document %s: %d pages, %d with cached OCR", short(sha256), len(images), reused)
+        futures[sha256] = [ocr.submit(image, settings) for image in images]
+        prepared.append((sha256, document, images, reused))
+
+    for sha256, document, images, reused in prepared:
+        summaries[sha256] = _finish(sha256, document, images, futures[sha256], reused, settings, store)
+    return [summaries[s] for s in sha256s]
+
+
+def _finish(
+    sha256: str,
+    document: SourceDocument,
+    images: list[PageImage],
+    page_futures: list[PrefectFuture[Any]],
+    reused: int,
+    settings: Settings,
+    store: StateStore,
+) -> steps.DocumentSummary:
+    pages: list[OcrPage] = []
+    failures: list[PageFailure] = []
+    for image, future in zip(images, page_futures, strict=True):
+        try:
+            result = future.result()
+        except AtharError as exc:  # retries exhausted
+            result = steps.page_failure(image, exc)  # type: ignore[arg-type]
+        (pages if isinstance(result, OcrPage) else failures).append(result)
+    if not pages:
+        first = failures[0] if failures else None
+        error: AtharError = (
+            RetryableError(first.message, code=first.code)
+            if first and first.retryable
+            else PermanentError(
+                first.message if first else "no page could be read", code=first.code if first else "no_pages"
+            )
+        )
+        if error.retryable:
+            store.set_state(sha256, RECEIVED, code=error.code, message=error.message)
+            return steps.DocumentSummary(sha256=sha256, state=RECEIVED, failures=(error.code,))
+        return _quarantine(store, sha256, error)
+    try:
+        analysis = _retrying(analyze_task)(pages, settings)
+        extracted = ExtractedDocument(
+            document=document, pages=tuple(pages), failures=tuple(failures), analysis=analysis
+        )
+        _retrying(index_task)(extracted, settings)
+    except PermanentError as exc:
+        return _quarantine(store, sha256, exc)
+    except RetryableError as exc:
+        # retries exhausted (e.g. the search node is down): leave it for the next watch cycle
+        store.set_state(sha256, RECEIVED, code=exc.code, message=exc.message)
+        log.warning("document %s postponed: [%s]", short(sha256), exc.code)
+        return steps.DocumentSummary(sha256=sha256, state=RECEIVED, pages=len(pages), failures=(exc.code,))
+    summary = steps.summarize(extracted, INDEXED, ocr_reused=reused)
+    store.record_result(sha256, summary.to_json())
+    shutil.rmtree(settings.pages_dir / sha256, ignore_errors=True)  # rendered pages; the original stays
+    log.info("document %s indexed: %d pages, %d failed pages", short(sha256), len(pages), len(failures))
+    return summary
+
+
+def process_task_runner(settings: Settings) -> ProcessPoolTaskRunner:
+    """OCR processes bounded by ``Settings.jobs``."""
+    return ProcessPoolTaskRunner(max_workers=max(1, settings.jobs))
+
+
+@flow(name="process-document", validate_parameters=False, task_runner=ProcessPoolTaskRunner())
+def process_document(
+    sha256: str,
+    settings: Settings | None = None,
+    force_pages: list[int] | None = None,
+    all_pages: bool = False,
+) -> dict[str, Any]:
+    """Process one stored document (by sha256); ``force_pages``/``all_pages`` drop their cached OCR first."""
+    settings = settings or load_settings()
+    with report.recorded_run(settings, "process-document") as summaries:
+        force = {sha256: None} if all_pages else {sha256: list(force_pages)} if force_pages else None
+        summaries.extend(process_batch([sha256], settings, force_pages=force))
+    return summaries[0].to_json()
+
+
+def run_process_document(sha256: str, settings: Settings, **kwargs: Any) -> dict[str, Any]:
+    """Run :func:`process_document` with a process pool sized from ``settings``."""
+    configured = process_document.with_options(task_runner=process_task_runner(settings))
+    result: dict[str, Any] = configured(sha256, settings, **kwargs)
+    return result

@@ -1,0 +1,86 @@
+"""`watch_bucket`: take new objects of the watched bucket into the originals store, then process them.
+
+Documents left in ``received`` (a retryable failure, e.g. the search node was down) or
+``processing`` (a crashed or killed run) are picked up again; their finished pages come
+from the OCR cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from prefect import flow
+from prefect.task_runners import ProcessPoolTaskRunner
+
+from athar.settings import Settings, load_settings
+from athar.storage import PROCESSING, RECEIVED, StateStore, intake_all, new_objects, open_bucket
+from flows import report
+from flows.process import process_batch, process_task_runner
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 50  # documents per run; the rest wait for the next run
+
+
+def pending_documents(store: StateStore, limit: int = DEFAULT_BATCH) -> list[str]:
+    """Documents still to process: received first, then ones a crashed run left in processing."""
+    docs = store.documents(RECEIVED) + store.documents(PROCESSING)
+    return [d.sha256 for d in docs][:limit]
+
+
+def has_work(settings: Settings, bucket_url: str | None = None) -> bool:
+    """Cheap check (no flow run): new objects in the bucket or documents pending."""
+    store = StateStore.for_settings(settings)
+    if pending_documents(store, 1):
+        return True
+    return bool(new_objects(open_bucket(settings, bucket_url), store))
+
+
+@flow(name="watch-bucket", validate_parameters=False, task_runner=ProcessPoolTaskRunner())
+def watch_bucket(
+    bucket_url: str | None = None, settings: Settings | None = None, max_documents: int = DEFAULT_BATCH
+) -> dict[str, Any]:
+    """Intake every new object of the bucket, then process pending documents in one batch."""
+    settings = settings or load_settings()
+    store = StateStore.for_settings(settings)
+    with report.recorded_run(settings, "watch-bucket") as summaries:
+        intaken = intake_all(open_bucket(settings, bucket_url), store, settings)
+        pending = pending_documents(store, max_documents)
+        log.info(
+            "watch: %d objects taken in (%d new documents), %d documents to process",
+            len(intaken),
+            sum(r.new for r in intaken),
+            len(pending),
+        )
+        summaries.extend(process_batch(pending, settings))
+    states: dict[str, int] = {}
+    for s in summaries:
+        states[s.state] = states.get(s.state, 0) + 1
+    return {"objects": len(intaken), "new_documents": sum(r.new for r in intaken), **states}
+
+
+def run_watch_bucket(settings: Settings, bucket_url: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Run :func:`watch_bucket` once with a process pool sized from ``settings``."""
+    configured = watch_bucket.with_options(task_runner=process_task_runner(settings))
+    result: dict[str, Any] = configured(bucket_url, settings, **kwargs)
+    return result
+
+
+def watch_forever(
+    settings: Settings,
+    bucket_url: str | None = None,
+    *,
+    interval: float = 10.0,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> None:
+    """Foreground loop: a `watch_bucket` run whenever there is work, checked every ``interval`` seconds."""
+    while not (stop and stop()):
+        if has_work(settings, bucket_url):
+            result = run_watch_bucket(settings, bucket_url)
+            if on_result:
+                on_result(result)
+        time.sleep(interval)
