@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from prefect import flow, task
@@ -29,6 +30,20 @@ from athar.storage import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore
 from flows import report, steps
 
 log = logging.getLogger(__name__)
+
+
+def process_task_runner(settings: Settings) -> Any:
+    """OCR processes bounded by ``Settings.jobs`` (typed Any: Prefect's stubs reject the subclass)."""
+    return ProcessPoolTaskRunner(max_workers=max(1, settings.jobs))
+
+
+def _default_jobs() -> int:
+    raw = os.environ.get("ATHAR_JOBS", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else os.cpu_count() or 1
+
+
+# Default pool of the flows (deployments); the run_* helpers size it from their settings.
+POOL: Any = ProcessPoolTaskRunner(max_workers=_default_jobs())
 
 
 def retry_delays() -> list[float]:
@@ -79,12 +94,6 @@ def _retrying(task_obj: Any) -> Any:
     return task_obj.with_options(retries=len(delays), retry_delay_seconds=delays)
 
 
-def _prepare(sha256: str, settings: Settings, store: StateStore) -> tuple[SourceDocument, list[PageImage]]:
-    path = verify_original(settings, sha256)
-    document = steps.inspect_original(path, settings)
-    return document, steps.page_images(document, path, settings)
-
-
 def _quarantine(store: StateStore, sha256: str, error: AtharError) -> steps.DocumentSummary:
     store.set_state(sha256, QUARANTINED, code=error.code, message=error.message)
     log.warning("document %s quarantined: [%s]", short(sha256), error.code)
@@ -96,19 +105,28 @@ def process_batch(
 ) -> list[steps.DocumentSummary]:
     """Process stored documents inside the current flow; returns one summary per document.
 
-    ``force_pages`` maps a sha256 to pages (or None: all pages) whose cached OCR is dropped first.
+    Each page is submitted for OCR as soon as it is rendered, so recognition of the first pages
+    overlaps rendering of the next ones. ``force_pages`` maps a sha256 to pages (None: all
+    pages) whose cached OCR is dropped first.
     """
     store = StateStore.for_settings(settings)
-    prepared: list[tuple[str, SourceDocument, list[PageImage], int]] = []
     summaries: dict[str, steps.DocumentSummary] = {}
-    futures: dict[str, list[PrefectFuture[Any]]] = {}
+    started: list[_Started] = []
     ocr = _retrying(ocr_page)
     for sha256 in sha256s:
         store.set_state(sha256, PROCESSING)
         if force_pages and sha256 in force_pages:
             steps.forget_cached_pages(settings, sha256, force_pages[sha256])
+        job = _Started(sha256)
         try:
-            document, images = _prepare(sha256, settings, store)
+            path = verify_original(settings, sha256)
+            job.document = steps.inspect_original(path, settings)
+            for item in steps.page_images(job.document, path, settings):
+                if isinstance(item, PageFailure):
+                    job.failures.append(item)
+                    continue
+                job.reused += steps.read_cached_page(settings, sha256, item.page) is not None
+                job.pages.append((item, ocr.submit(item, settings)))
         except PermanentError as exc:
             summaries[sha256] = _quarantine(store, sha256, exc)
             continue
@@ -116,72 +134,67 @@ def process_batch(
             store.set_state(sha256, RECEIVED, code=exc.code, message=exc.message)
             summaries[sha256] = steps.DocumentSummary(sha256=sha256, state=RECEIVED, failures=(exc.code,))
             continue
-        reused = sum(steps.read_cached_page(settings, sha256, i.page) is not None for i in images)
-        log.info("document %s: %d pages, %d with cached OCR", short(sha256), len(images), reused)
-        futures[sha256] = [ocr.submit(image, settings) for image in images]
-        prepared.append((sha256, document, images, reused))
+        log.info(
+            "document %s: %d pages submitted, %d with cached OCR", short(sha256), len(job.pages), job.reused
+        )
+        started.append(job)
 
-    for sha256, document, images, reused in prepared:
-        summaries[sha256] = _finish(sha256, document, images, futures[sha256], reused, settings, store)
+    for job in started:
+        summaries[job.sha256] = _finish(job, settings, store)
     return [summaries[s] for s in sha256s]
 
 
-def _finish(
-    sha256: str,
-    document: SourceDocument,
-    images: list[PageImage],
-    page_futures: list[PrefectFuture[Any]],
-    reused: int,
-    settings: Settings,
-    store: StateStore,
-) -> steps.DocumentSummary:
+@dataclass
+class _Started:
+    sha256: str
+    document: SourceDocument | None = None
+    pages: list[tuple[PageImage, PrefectFuture[Any]]] = field(default_factory=list)
+    failures: list[PageFailure] = field(default_factory=list)
+    reused: int = 0
+
+
+def _finish(job: _Started, settings: Settings, store: StateStore) -> steps.DocumentSummary:
+    sha256 = job.sha256
+    assert job.document is not None
     pages: list[OcrPage] = []
-    failures: list[PageFailure] = []
-    for image, future in zip(images, page_futures, strict=True):
+    failures = list(job.failures)
+    for image, future in job.pages:
         try:
             result = future.result()
         except AtharError as exc:  # retries exhausted
-            result = steps.page_failure(image, exc)  # type: ignore[arg-type]
+            result = steps.page_failure(image, exc)
         (pages if isinstance(result, OcrPage) else failures).append(result)
+    failures.sort(key=lambda f: f.page)
     if not pages:
         first = failures[0] if failures else None
-        error: AtharError = (
-            RetryableError(first.message, code=first.code)
-            if first and first.retryable
-            else PermanentError(
-                first.message if first else "no page could be read", code=first.code if first else "no_pages"
-            )
-        )
-        if error.retryable:
-            store.set_state(sha256, RECEIVED, code=error.code, message=error.message)
-            return steps.DocumentSummary(sha256=sha256, state=RECEIVED, failures=(error.code,))
-        return _quarantine(store, sha256, error)
+        code = first.code if first else "no_pages"
+        message = first.message if first else "the document has no readable page; re-scan it."
+        if first and first.retryable:
+            store.set_state(sha256, RECEIVED, code=code, message=message)
+            return steps.DocumentSummary(sha256=sha256, state=RECEIVED, failures=(code,))
+        return _quarantine(store, sha256, PermanentError(message, code=code))
+    pages.sort(key=lambda p: p.page)
     try:
         analysis = _retrying(analyze_task)(pages, settings)
         extracted = ExtractedDocument(
-            document=document, pages=tuple(pages), failures=tuple(failures), analysis=analysis
+            document=job.document, pages=tuple(pages), failures=tuple(failures), analysis=analysis
         )
         _retrying(index_task)(extracted, settings)
     except PermanentError as exc:
         return _quarantine(store, sha256, exc)
     except RetryableError as exc:
-        # retries exhausted (e.g. the search node is down): leave it for the next watch cycle
+        # retries exhausted (e.g. the search node is down): left for the next watch cycle
         store.set_state(sha256, RECEIVED, code=exc.code, message=exc.message)
         log.warning("document %s postponed: [%s]", short(sha256), exc.code)
         return steps.DocumentSummary(sha256=sha256, state=RECEIVED, pages=len(pages), failures=(exc.code,))
-    summary = steps.summarize(extracted, INDEXED, ocr_reused=reused)
+    summary = steps.summarize(extracted, INDEXED, ocr_reused=job.reused)
     store.record_result(sha256, summary.to_json())
     shutil.rmtree(settings.pages_dir / sha256, ignore_errors=True)  # rendered pages; the original stays
     log.info("document %s indexed: %d pages, %d failed pages", short(sha256), len(pages), len(failures))
     return summary
 
 
-def process_task_runner(settings: Settings) -> ProcessPoolTaskRunner:
-    """OCR processes bounded by ``Settings.jobs``."""
-    return ProcessPoolTaskRunner(max_workers=max(1, settings.jobs))
-
-
-@flow(name="process-document", validate_parameters=False, task_runner=ProcessPoolTaskRunner())
+@flow(name="process-document", validate_parameters=False, task_runner=POOL)
 def process_document(
     sha256: str,
     settings: Settings | None = None,
@@ -191,7 +204,9 @@ def process_document(
     """Process one stored document (by sha256); ``force_pages``/``all_pages`` drop their cached OCR first."""
     settings = settings or load_settings()
     with report.recorded_run(settings, "process-document") as summaries:
-        force = {sha256: None} if all_pages else {sha256: list(force_pages)} if force_pages else None
+        force: dict[str, list[int] | None] | None = None
+        if all_pages or force_pages:
+            force = {sha256: None if all_pages else list(force_pages or [])}
         summaries.extend(process_batch([sha256], settings, force_pages=force))
     return summaries[0].to_json()
 

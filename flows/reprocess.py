@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from prefect import flow
-from prefect.task_runners import ProcessPoolTaskRunner
 
 from athar import PIPELINE_VERSION
 from athar.errors import PermanentError
 from athar.settings import Settings, load_settings
 from athar.storage import INDEXED, QUARANTINED, StateStore
 from flows import report, steps
-from flows.process import process_batch, process_task_runner
+from flows.process import POOL, process_batch, process_task_runner
 
 
 class UnknownDocumentError(PermanentError):
@@ -74,7 +73,7 @@ def select(
     return Selection(pages=chosen)
 
 
-@flow(name="reprocess", validate_parameters=False, task_runner=ProcessPoolTaskRunner())
+@flow(name="reprocess", validate_parameters=False, task_runner=POOL)
 def reprocess(
     sha256s: list[str] | None = None,
     below_confidence: float | None = None,

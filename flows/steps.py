@@ -14,12 +14,13 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from athar import PIPELINE_VERSION
-from athar.errors import PermanentError
+from athar.errors import AtharError
 from athar.log import short
 from athar.records import (
     Analysis,
@@ -155,11 +156,13 @@ def inspect_original(path: Path, settings: Settings) -> SourceDocument:
     return inspect(path, settings)
 
 
-def page_images(document: SourceDocument, path: Path, settings: Settings) -> list[PageImage]:
-    """Rasterise every page to files under ``pages_dir/<sha256>`` (paths only, no pixels in memory)."""
+def page_images(
+    document: SourceDocument, path: Path, settings: Settings
+) -> Iterator[PageImage | PageFailure]:
+    """Rasterise pages one at a time to files under ``pages_dir/<sha256>`` (a bad page is a PageFailure)."""
     from ocr.rasterize import iter_page_images
 
-    return list(iter_page_images(document, path, settings.pages_dir / document.sha256, settings))
+    return iter_page_images(document, path, settings.pages_dir / document.sha256, settings)
 
 
 def recognize_cached(image: PageImage, settings: Settings) -> OcrPage:
@@ -176,7 +179,7 @@ def recognize_cached(image: PageImage, settings: Settings) -> OcrPage:
     return page
 
 
-def page_failure(image: PageImage, error: PermanentError) -> PageFailure:
+def page_failure(image: PageImage, error: AtharError) -> PageFailure:
     """The record of a page that could not be recognised."""
     return PageFailure(
         sha256=image.sha256,
@@ -196,9 +199,9 @@ def analyze(pages: list[OcrPage], settings: Settings) -> Analysis:
 
 def index_document(extracted: ExtractedDocument, settings: Settings) -> int:
     """Load a document into the search index; returns the number of records written."""
-    from index import load
+    import importlib
 
-    loader: Any = load
+    loader: Any = importlib.import_module("index.load")
     written = loader.load_document(extracted, settings)
     return int(written) if isinstance(written, int) else len(extracted.pages)
 

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from prefect import flow
-from prefect.task_runners import ProcessPoolTaskRunner
 
 from athar.settings import Settings, load_settings
 from athar.storage import PROCESSING, RECEIVED, StateStore, intake_all, new_objects, open_bucket
 from flows import report
-from flows.process import process_batch, process_task_runner
+from flows.process import POOL, process_batch, process_task_runner
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ def has_work(settings: Settings, bucket_url: str | None = None) -> bool:
     return bool(new_objects(open_bucket(settings, bucket_url), store))
 
 
-@flow(name="watch-bucket", validate_parameters=False, task_runner=ProcessPoolTaskRunner())
+@flow(name="watch-bucket", validate_parameters=False, task_runner=POOL)
 def watch_bucket(
     bucket_url: str | None = None, settings: Settings | None = None, max_documents: int = DEFAULT_BATCH
 ) -> dict[str, Any]:
