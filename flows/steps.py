@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from athar import PIPELINE_VERSION
-from athar.errors import AtharError
+from athar.errors import AtharError, SearchRequestError, SearchUnavailableError
 from athar.log import short
 from athar.records import (
     Analysis,
@@ -198,12 +198,26 @@ def analyze(pages: list[OcrPage], settings: Settings) -> Analysis:
 
 
 def index_document(extracted: ExtractedDocument, settings: Settings) -> int:
-    """Load a document into the search index; returns the number of records written."""
-    import importlib
+    """Load a document into the search index (searchable on return); returns entries written.
 
-    loader: Any = importlib.import_module("index.load")
-    written = loader.load_document(extracted, settings)
-    return int(written) if isinstance(written, int) else len(extracted.pages)
+    Entries the engine refused with a server error raise RetryableError, other refusals
+    a PermanentError (the document is quarantined with the reason code).
+    """
+    from index.client import make_client
+    from index.load import load
+
+    report = load(make_client(settings), settings, [extracted], refresh=True)
+    if report.failures:
+        first = report.failures[0]
+        message = (
+            f"the search engine refused {len(report.failures)} entries (first: {first.kind} {first.status} "
+            f"{first.reason}); check the engine logs, then run `athar reprocess "
+            f"{short(extracted.document.sha256)}`."
+        )
+        if any(f.status >= 500 or f.status == 429 for f in report.failures):
+            raise SearchUnavailableError(message)
+        raise SearchRequestError(message)
+    return report.documents + report.pages + report.persons
 
 
 @dataclass(frozen=True)
