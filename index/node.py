@@ -1,0 +1,242 @@
+"""Start, stop and inspect the embedded single OpenSearch node (``index/node``).
+
+The node is a JVM running ``org.athar.node.AtharNode`` from the jars Maven put
+in ``index/node/target`` (``make`` / ``scripts/setup.sh search``). It binds
+127.0.0.1 only, keeps data and logs under ``Settings.node_dir`` and is detached
+from the terminal; ``node.json`` (pid, ports) and ``node.log`` live there too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from athar.errors import ConfigurationError, ToolFailedError, ToolMissingError
+from athar.settings import PROJECT_ROOT, Settings
+
+NODE_PROJECT = PROJECT_ROOT / "index" / "node"
+MAIN_CLASS = "org.athar.node.AtharNode"
+DEFAULT_HEAP = "1g"
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    """What is known about the embedded node."""
+
+    running: bool
+    url: str
+    pid: int | None = None
+    health: str | None = None  # green / yellow / red, when it answers
+    already_running: bool = False
+    log_file: str | None = None
+
+
+def _heap() -> str:
+    heap = os.environ.get("ATHAR_NODE_HEAP", DEFAULT_HEAP)
+    if not heap[:-1].isdigit() or heap[-1].lower() not in "mg":
+        raise ConfigurationError(f"ATHAR_NODE_HEAP={heap!r}: use a size such as 512m or 1g.")
+    return heap
+
+
+def classpath(node_project: Path = NODE_PROJECT) -> str:
+    """The launcher's class path; raises a clear error when the jars were never built."""
+    classes = node_project / "target" / "classes"
+    lib = node_project / "target" / "lib"
+    launcher = classes / "org" / "athar" / "node" / "AtharNode.class"
+    if not launcher.exists() or not any(lib.glob("opensearch-*.jar")):
+        if shutil.which("mvn") is None:
+            raise ToolMissingError(
+                "The search node is not built and Maven is missing; run 'make setup-search' "
+                "(installs Maven and Java 17, then fetches the OpenSearch jars)."
+            )
+        raise ToolMissingError("The search node's jars are not built; run 'make setup-search' (or 'make').")
+    return f"{classes}{os.pathsep}{lib}{os.sep}*"
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise ToolMissingError(
+            "Java 17 is not installed; run 'make setup-search' or apt-get install openjdk-17-jdk."
+        )
+    return java
+
+
+def _state_file(node_dir: Path) -> Path:
+    return node_dir / "node.json"
+
+
+def _read_state(node_dir: Path) -> dict[str, int] | None:
+    try:
+        data = json.loads(_state_file(node_dir).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _is_our_node(pid: int, node_dir: Path) -> bool:
+    """Whether ``pid`` is alive and is the launcher for this node directory."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return MAIN_CLASS.encode() in cmdline and str(node_dir).encode() in cmdline
+
+
+def _health(url: str, timeout: float = 2.0) -> str | None:
+    try:
+        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=timeout) as response:
+            return str(json.loads(response.read()).get("status"))
+    except (OSError, ValueError, urllib.error.URLError):
+        return None
+
+
+def _port_busy(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1.0)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def status(settings: Settings, *, node_dir: Path | None = None) -> NodeStatus:
+    """Whether the embedded node of this data directory runs, and its cluster health."""
+    node_dir = (node_dir or settings.node_dir).resolve()
+    state = _read_state(node_dir)
+    if state and _is_our_node(int(state.get("pid", 0)), node_dir):
+        url = f"http://127.0.0.1:{state['port']}"
+        return NodeStatus(True, url, int(state["pid"]), _health(url), log_file=str(node_dir / "node.log"))
+    return NodeStatus(False, f"http://127.0.0.1:{settings.node_port}")
+
+
+def start(
+    settings: Settings,
+    *,
+    node_dir: Path | None = None,
+    port: int | None = None,
+    heap: str | None = None,
+    timeout: float = 180.0,
+) -> NodeStatus:
+    """Start the node detached and wait for yellow health; a running node is left alone."""
+    node_dir = (node_dir or settings.node_dir).resolve()
+    port = port or settings.node_port
+    current = status(settings, node_dir=node_dir)
+    if current.running:
+        if current.health is None:
+            current = _wait_healthy(current, node_dir, timeout)
+        return NodeStatus(**{**current.__dict__, "already_running": True})
+    java = _java()
+    cp = classpath()
+    if _port_busy(port):
+        raise ConfigurationError(
+            f"Port {port} on 127.0.0.1 is already taken by another program; stop it or set ATHAR_NODE_PORT "
+            "(and ATHAR_SEARCH_URL) to a free port.",
+            code="port_in_use",
+        )
+    node_dir.mkdir(parents=True, exist_ok=True)
+    transport_port = free_port()
+    heap = heap or _heap()
+    log_path = node_dir / "node.log"
+    command = [
+        java,
+        f"-Xms{heap}",
+        f"-Xmx{heap}",
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        "-Dfile.encoding=UTF-8",
+        "-Dlog4j2.formatMsgNoLookups=true",
+        "-Dopensearch.set.netty.runtime.available.processors=false",
+        "-cp",
+        cp,
+        MAIN_CLASS,
+        str(node_dir),
+        str(port),
+        str(transport_port),
+    ]
+    with open(log_path, "ab") as log_file:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            cwd=node_dir,
+            start_new_session=True,
+        )
+    _state_file(node_dir).write_text(
+        json.dumps({"pid": process.pid, "port": port, "transport": transport_port})
+    )
+    started = NodeStatus(True, f"http://127.0.0.1:{port}", process.pid, None, log_file=str(log_path))
+    return _wait_healthy(started, node_dir, timeout, process=process)
+
+
+def _log_tail(node_dir: Path, lines: int = 5) -> str:
+    try:
+        text = (node_dir / "node.log").read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    interesting = [line for line in text if "ERROR" in line or "Exception" in line or "athar-node" in line]
+    return " | ".join((interesting or text)[-lines:])[:600]
+
+
+def _wait_healthy(
+    node: NodeStatus, node_dir: Path, timeout: float, process: subprocess.Popen[bytes] | None = None
+) -> NodeStatus:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        health = _health(node.url)
+        if health in ("green", "yellow"):
+            return NodeStatus(**{**node.__dict__, "health": health})
+        if process is not None and process.poll() is not None:
+            _state_file(node_dir).unlink(missing_ok=True)
+            raise ToolFailedError(
+                f"The search node exited during start-up (status {process.returncode}); "
+                f"see {node_dir / 'node.log'}: {_log_tail(node_dir)}",
+                code="node_failed",
+            )
+        time.sleep(0.5)
+    raise ToolFailedError(
+        f"The search node did not become healthy within {timeout:.0f} s; see {node_dir / 'node.log'}.",
+        code="node_timeout",
+    )
+
+
+def stop(settings: Settings, *, node_dir: Path | None = None, timeout: float = 60.0) -> bool:
+    """Stop the node gracefully (SIGTERM, then SIGKILL after ``timeout``); False if it was not running."""
+    node_dir = (node_dir or settings.node_dir).resolve()
+    state = _read_state(node_dir)
+    if not state or not _is_our_node(int(state.get("pid", 0)), node_dir):
+        _state_file(node_dir).unlink(missing_ok=True)
+        return False
+    pid = int(state["pid"])
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _is_our_node(pid, node_dir):
+        _reap(pid)
+        time.sleep(0.2)
+    if _is_our_node(pid, node_dir):
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        _reap(pid)
+    _state_file(node_dir).unlink(missing_ok=True)
+    return True
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status when the node is our own child (so it does not linger as a zombie)."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
