@@ -44,6 +44,8 @@ def watch_bucket(
 ) -> dict[str, Any]:
     """Intake every new object of the bucket, then process pending documents in one batch."""
     settings = settings or load_settings()
+    if not has_work(settings, bucket_url):
+        return {"objects": 0}  # scheduled runs with nothing to do leave no run record
     store = StateStore.for_settings(settings)
     with report.recorded_run(settings, "watch-bucket") as summaries:
         intaken = intake_all(open_bucket(settings, bucket_url), store, settings)

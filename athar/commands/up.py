@@ -1,0 +1,223 @@
+"""`athar up`: the whole local pipeline in one command (what `make run` ends in).
+
+Starts, or reuses when already running: the embedded search node, a local Prefect
+server (SQLite under ``data_dir/prefect``), and a serve process for the three flows
+whose `watch-bucket` deployment checks the inbox on an interval. Prints the UI URL and
+how to search; Ctrl-C stops, in order, every child this command started (and only those).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from athar.errors import ToolFailedError
+from athar.settings import PROJECT_ROOT, Settings, load_settings
+
+DEFAULT_PREFECT_PORT = 4200
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "up", help="start search node, Prefect server and the inbox watcher (Ctrl-C stops)"
+    )
+    parser.add_argument(
+        "--interval", type=float, default=30.0, help="seconds between inbox checks (default 30)"
+    )
+    parser.add_argument(
+        "--prefect-port", type=int, default=int(os.environ.get("ATHAR_PREFECT_PORT", DEFAULT_PREFECT_PORT))
+    )
+    parser.add_argument("--no-node", action="store_true", help="do not start the embedded search node")
+    parser.set_defaults(func=run)
+
+
+def _say(text: str) -> None:
+    print(f"[athar up] {text}", flush=True)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _alive(pid: int, marker: str) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return False
+    return marker in cmdline
+
+
+class Children:
+    """Child processes this command started, stopped in reverse order."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
+        run_dir.mkdir(parents=True, exist_ok=True)
+
+    def pid_file(self, name: str) -> Path:
+        return self.run_dir / f"{name}.json"
+
+    def running(self, name: str, marker: str) -> int | None:
+        """Pid of an earlier `athar up`'s child that still runs, if any."""
+        try:
+            pid = int(json.loads(self.pid_file(name).read_text())["pid"])
+        except (OSError, ValueError, KeyError):
+            return None
+        return pid if _alive(pid, marker) else None
+
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log_path = self.run_dir / f"{name}.log"
+        with log_path.open("ab") as log_file:
+            process = subprocess.Popen(
+                command,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches us only; we stop children in order
+            )
+        self.pid_file(name).write_text(json.dumps({"pid": process.pid, "command": command[:3]}))
+        self.started.append((name, process))
+        return process
+
+    def stop_all(self) -> None:
+        for name, process in reversed(self.started):
+            if process.poll() is None:
+                _say(f"stopping {name} (pid {process.pid})")
+                process.send_signal(signal.SIGINT)  # Prefect processes stop cleanly on SIGINT
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.terminate()
+                    try:
+                        process.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait()
+            self.pid_file(name).unlink(missing_ok=True)
+
+
+def _prefect_env(settings: Settings, port: int) -> dict[str, str]:
+    home = settings.data_dir / "prefect"
+    home.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        {
+            "PREFECT_HOME": str(home),
+            "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_SERVER_API_HOST": "127.0.0.1",
+            "PREFECT_SERVER_API_PORT": str(port),
+            "ATHAR_DATA_DIR": str(settings.data_dir),
+        }
+    )
+    env.pop("PREFECT_API_KEY", None)
+    return env
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], what: str, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _healthy(url):
+            return
+        if process.poll() is not None:
+            raise ToolFailedError(f"{what} exited during start-up; see {log}.", code="start_failed")
+        time.sleep(0.5)
+    raise ToolFailedError(
+        f"{what} did not answer on {url} within {timeout:.0f} s; see {log}.", code="start_timeout"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    children = Children(settings.data_dir / "run")
+    bin_dir = Path(sys.executable).parent
+    node_started = False
+    try:
+        # 1. search node (embedded default only; an external ATHAR_SEARCH_URL is used as is)
+        local_search = settings.search_url.rstrip("/") == f"http://127.0.0.1:{settings.node_port}"
+        if local_search and not args.no_node:
+            from index import node
+
+            status = node.start(settings)
+            node_started = not status.already_running
+            _say(f"search node {'already running' if status.already_running else 'started'} at {status.url}")
+        else:
+            _say(f"search engine: {settings.search_url} (not started here)")
+
+        # 2. Prefect server (SQLite under data_dir/prefect)
+        env = _prefect_env(settings, args.prefect_port)
+        health = f"http://127.0.0.1:{args.prefect_port}/api/health"
+        if _healthy(health):
+            _say(f"Prefect server already running on port {args.prefect_port}")
+        else:
+            server = children.start(
+                "prefect-server",
+                [
+                    str(bin_dir / "prefect"),
+                    "server",
+                    "start",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(args.prefect_port),
+                    "--analytics-off",
+                ],
+                env,
+            )
+            _say(f"starting the Prefect server (pid {server.pid}) ...")
+            _wait(health, server, "the Prefect server", children.run_dir / "prefect-server.log")
+
+        # 3. serve process: the three deployments, watch on an interval
+        if pid := children.running("flows-serve", "flows.serve"):
+            _say(f"flows already served (pid {pid})")
+        else:
+            serve = children.start(
+                "flows-serve",
+                [sys.executable, "-m", "flows.serve", "--interval", str(args.interval)],
+                {**env, "PYTHONPATH": str(PROJECT_ROOT)},
+            )
+            _say(f"serving the flows (pid {serve.pid}); the inbox is checked every {args.interval:g} s")
+
+        _say(f"Prefect UI:   http://127.0.0.1:{args.prefect_port}")
+        _say(f"drop scans:   {settings.inbox}   (state: `athar status`)")
+        _say("search:       athar search 'name' --mother 'mother name'   (or `athar serve` for the web page)")
+        if not children.started and not node_started:
+            _say("everything was already running; nothing to stop here")
+            return 0
+        _say("Ctrl-C stops what this command started")
+        while all(p.poll() is None for _, p in children.started):
+            time.sleep(1)
+        if not children.started:  # only the node was started here: keep it up until Ctrl-C
+            while True:
+                time.sleep(3600)
+        name, process = next((n, p) for n, p in children.started if p.poll() is not None)
+        raise ToolFailedError(
+            f"{name} stopped unexpectedly (status {process.returncode}); "
+            f"see {children.run_dir / (name + '.log')}.",
+            code="child_exited",
+        )
+    except KeyboardInterrupt:
+        _say("Ctrl-C: stopping")
+        return 0
+    finally:
+        children.stop_all()
+        if node_started:
+            from index import node
+
+            _say("stopping the search node")
+            node.stop(settings)
