@@ -785,7 +785,9 @@ def _prose_fields(rest: list[Token], draft: _Draft) -> None:
                 _assign(draft, "mother", mother)
         if norm in ("تولد", "مواليد", "المولود", "والمولود", "مولود") and draft.birth_date is None:
             window = rest[i + 1 : i + 8]
-            stop = next((k for k, t in enumerate(window) if t.norm in _VERB or t.norm == "بتاريخ"), len(window))
+            stop = next(
+                (k for k, t in enumerate(window) if t.norm in _VERB or t.norm == "بتاريخ"), len(window)
+            )
             window = window[:stop]
             found = _dates(window)
             places = [p for p in _places(window) if p[2].type == "LOCATION"]

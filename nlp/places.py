@@ -151,8 +151,10 @@ def find_places(text: NormText, page: int = 0) -> list[Mention]:
             end = words[i + n - 1].end()
             # a facility name followed by its number (فرع فلسطين 235, مشفى المزة العسكري 601)
             number = tokens[i + n] if i + n < len(tokens) and tokens[i + n].isdigit() else None
-            if place.type == "FACILITY" and number and (
-                place.id.endswith("_" + number) or place.latin.endswith(" " + number)
+            if (
+                place.type == "FACILITY"
+                and number
+                and (place.id.endswith("_" + number) or place.latin.endswith(" " + number))
             ):
                 end = words[i + n].end()
                 n += 1

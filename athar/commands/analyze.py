@@ -13,7 +13,9 @@ from athar.errors import EmptyFileError, UnreadablePathError, UnsupportedTypeErr
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("analyze", help="find persons, dates, places and IDs in Arabic text (JSON)")
-    parser.add_argument("file", nargs="?", default="-", help="UTF-8 text file, or - for standard input (default)")
+    parser.add_argument(
+        "file", nargs="?", default="-", help="UTF-8 text file, or - for standard input (default)"
+    )
     parser.add_argument("--compact", action="store_true", help="one line of JSON instead of indented")
     parser.set_defaults(func=run)
 
@@ -26,11 +28,15 @@ def read_text(source: str) -> str:
     else:
         path = Path(source)
         if not path.is_file():
-            raise UnreadablePathError(f"{source}: no such file; give a UTF-8 text file or - for standard input.")
+            raise UnreadablePathError(
+                f"{source}: no such file; give a UTF-8 text file or - for standard input."
+            )
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise UnreadablePathError(f"{source}: cannot be read ({exc.strerror}); check its permissions.") from None
+            raise UnreadablePathError(
+                f"{source}: cannot be read ({exc.strerror}); check its permissions."
+            ) from None
         label = source
     if not data.strip():
         raise EmptyFileError(f"{label} is empty; nothing to analyse.")
@@ -42,7 +48,9 @@ def read_text(source: str) -> str:
             "or run `athar extract` for scans and PDFs."
         ) from None
     if "\x00" in text:
-        raise UnsupportedTypeError(f"{label} contains NUL bytes: it looks binary, not text; use `athar extract`.")
+        raise UnsupportedTypeError(
+            f"{label} contains NUL bytes: it looks binary, not text; use `athar extract`."
+        )
     return text
 
 
@@ -54,7 +62,14 @@ def analysis_json(text: str) -> dict[str, Any]:
     analysis = analyze_text(text, load_settings())
     return {
         "entities": [
-            {"type": m.type, "text": m.text, "start": m.start, "end": m.end, "value": m.value, "source": m.source}
+            {
+                "type": m.type,
+                "text": m.text,
+                "start": m.start,
+                "end": m.end,
+                "value": m.value,
+                "source": m.source,
+            }
             for m in analysis.entities
         ],
         "persons": [p.to_json() for p in analysis.persons],
