@@ -257,7 +257,7 @@ def ensure_indices(client: Any, settings: Settings) -> dict[str, str]:
                     client.indices.put_alias(index=index, name=alias_name(settings, kind))
                 log.info("created index %s", index)
             result[kind] = index
-        client.cluster.health(index=",".join(result.values()), wait_for_status="yellow", timeout="30s")
+        client.cluster.health(index=",".join(result.values()), wait_for_status="yellow", request_timeout=60)
     return result
 
 
@@ -294,7 +294,7 @@ def migrate(
                     code="search_migration",
                 )
             client.indices.create(index=new)
-            client.cluster.health(index=new, wait_for_status="yellow", timeout="30s")
+            client.cluster.health(index=new, wait_for_status="yellow", request_timeout=60)
             result = client.reindex(
                 body={"source": {"index": old}, "dest": {"index": new, "op_type": "index"}},
                 wait_for_completion=True,
