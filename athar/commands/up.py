@@ -142,7 +142,15 @@ def _wait(url: str, process: subprocess.Popen[bytes], what: str, log: Path, time
     )
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
+    # Ctrl-C and SIGTERM (e.g. from a supervisor) both stop the children in order; installing
+    # handlers also undoes an inherited "ignore SIGINT", so the children get default handling.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     settings = load_settings()
     children = Children(settings.data_dir / "run")
     bin_dir = Path(sys.executable).parent
