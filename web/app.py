@@ -1,0 +1,552 @@
+"""The ASGI app: JSON API under ``/api`` (OpenAPI at ``/api/openapi.json``) and server-rendered pages.
+
+Build it with :func:`create_app`; `athar serve` runs it with uvicorn. Every response carries a
+strict Content-Security-Policy (no scripts at all, only same-origin styles, fonts and images);
+every search, from a page or the API, is appended to the audit log before results are returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
+
+from athar.errors import AtharError, PermanentError
+from athar.log import short
+from athar.settings import Settings, load_settings
+from web import data, scan
+from web.audit import audit_path, record_search
+from web.auth import TOKEN_COOKIE, AuthConfig, auth_from_env, identify
+from web.i18n import DOC_TYPES, pick_lang, translator
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+FONTS = {
+    "amiri.ttf": Path("/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf"),
+    "dejavu.ttf": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+}
+CSP = (
+    "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+PAGE_SIZE = 10
+PUBLIC_PATHS = ("/static/", "/login")
+_NOT_FOUND_CODES = {"document_not_found", "page_not_found", "original_corrupted"}
+
+
+# ------------------------------------------------------------------ helpers
+
+
+_MARK = re.compile(r"<(em|mark|b|strong)>(.*?)</\1>", re.DOTALL)
+
+
+def mark_snippet(fragment: str) -> Markup:
+    """A highlight fragment as safe HTML: all text escaped, the engine's highlight tags become <mark>."""
+    out: list[str] = []
+    pos = 0
+    for match in _MARK.finditer(fragment):
+        out.append(str(escape(_strip_tags(fragment[pos : match.start()]))))
+        out.append(f"<mark>{escape(_strip_tags(match.group(2)))}</mark>")
+        pos = match.end()
+    out.append(str(escape(_strip_tags(fragment[pos:]))))
+    return Markup("".join(out))
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"</?(em|mark|b|strong)>", "", text)
+
+
+def _snippets(hit: dict[str, Any]) -> list[str]:
+    for key in ("snippets", "highlights", "highlight", "fragments"):
+        value = hit.get(key)
+        if isinstance(value, dict):
+            return [f for frags in value.values() for f in (frags if isinstance(frags, list) else [frags])]
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        if isinstance(value, str):
+            return [value]
+    text = hit.get("text")
+    return [str(text)[:300]] if text else []
+
+
+def _client_host(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+class _Engine:
+    """The search client, made on first use (the node may start after the app)."""
+
+    def __init__(self, settings: Settings, client: Any | None) -> None:
+        self.settings = settings
+        self._client = client
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                from index.client import make_client
+
+                self._client = make_client(self.settings)
+            return self._client
+
+
+# ------------------------------------------------------------------ the app
+
+
+def create_app(
+    settings: Settings | None = None, *, auth: AuthConfig | None = None, client: Any | None = None
+) -> FastAPI:
+    """The app over ``settings`` (default: environment), ``auth`` (default: ATHAR_WEB_*) and a client."""
+    settings = settings or load_settings()
+    auth = auth if auth is not None else auth_from_env()
+    engine = _Engine(settings, client)
+    audit_file = audit_path(settings.data_dir)
+    templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    templates.filters["snippet"] = mark_snippet
+    templates.filters["short"] = short
+
+    app = FastAPI(
+        title="Athar search API",
+        version="1",
+        description="Full-text and person search over indexed detention archives. Every search is audited.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # the Swagger/ReDoc pages load scripts from a CDN: not served
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.auth = auth
+
+    # ------------------------------------------------------------ middleware
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Any) -> Response:
+        path = request.url.path
+        is_api = path.startswith("/api")
+        token_param = request.query_params.get("token")
+        who = identify(
+            auth,
+            authorization=request.headers.get("authorization"),
+            cookie=request.cookies.get(TOKEN_COOKIE),
+            token_param=token_param,
+        )
+        response: Response
+        if who is None and not path.startswith(PUBLIC_PATHS):
+            if is_api:
+                response = JSONResponse(
+                    {
+                        "error": {
+                            "code": "unauthorized",
+                            "message": "Send the access token or the credentials.",
+                        }
+                    },
+                    status_code=401,
+                )
+            else:
+                response = _html(request, "login.html", {"failed": token_param is not None}, status=401)
+            schemes = (["Bearer"] if auth.token else []) + (['Basic realm="athar"'] if auth.user else [])
+            response.headers["WWW-Authenticate"] = ", ".join(schemes)
+        elif token_param is not None and who == "token" and request.method == "GET":
+            # a ?token= link: remember the login in a cookie and drop the token from the address bar
+            rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+            target = "/" if path.startswith("/login") else path
+            response = RedirectResponse(target + ("?" + urlencode(rest) if rest else ""), status_code=303)
+            response.set_cookie(
+                TOKEN_COOKIE,
+                auth.cookie_value(),
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+            )
+        else:
+            request.state.who = who or "anonymous"
+            response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        if not path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _lang(request: Request) -> str:
+        return pick_lang(request.query_params.get("lang") or request.cookies.get("athar_lang"))
+
+    def _html(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+        lang = _lang(request)
+        params = {k: v for k, v in request.query_params.items() if k not in ("lang", "token")}
+        other = "en" if lang == "ar" else "ar"
+        page = templates.get_template(name).render(
+            t=translator(lang),
+            lang=lang,
+            dir="rtl" if lang == "ar" else "ltr",
+            path=request.url.path,
+            lang_switch=request.url.path + "?" + urlencode({**params, "lang": other}),
+            lang_q="" if lang == "ar" else "lang=en",
+            doc_types=DOC_TYPES,
+            **context,
+        )
+        response = HTMLResponse(page, status_code=status)
+        if request.query_params.get("lang"):
+            response.set_cookie("athar_lang", lang, samesite="strict", httponly=True)
+        return response
+
+    def _error_status(exc: AtharError) -> int:
+        if exc.code in _NOT_FOUND_CODES or exc.code == "search_index_missing":
+            return 404
+        return 400 if isinstance(exc, PermanentError) else 503
+
+    @app.exception_handler(AtharError)
+    async def athar_error(request: Request, exc: AtharError) -> Response:
+        status = _error_status(exc)
+        log.warning("%s %s: [%s]", request.method, request.url.path, exc.code)
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"error": exc.to_json()}, status_code=status)
+        return _html(request, "error.html", {"error": exc.to_json()}, status=status)
+
+    # ------------------------------------------------------------ shared steps
+
+    def _audited_search(
+        request: Request,
+        via: str,
+        q: str | None,
+        doc_type: str | None,
+        date_from: str | None,
+        date_to: str | None,
+        place: str | None,
+        page: int,
+        size: int,
+    ) -> dict[str, Any]:
+        query = data.clean_text("q", q, required=True)
+        assert query is not None
+        if doc_type and doc_type not in DOC_TYPES:
+            raise data.BadParameterError(f"type must be one of {', '.join(DOC_TYPES)}.")
+        start, end = data.clean_date("from", date_from), data.clean_date("to", date_to)
+        where = data.clean_text("place", place)
+        filters: dict[str, Any] = {
+            "type": doc_type or None,
+            "from": start,
+            "to": end,
+            "place": where,
+            "page": page,
+            "size": size,
+        }
+        if not 1 <= size <= 100:
+            raise data.BadParameterError("size must be between 1 and 100.")
+        if not 1 <= page <= 1000 or (page - 1) * size >= 10_000:
+            raise data.BadParameterError("page is out of range (at most the first 10,000 results).")
+        result = data.run_search(
+            engine.get(),
+            query,
+            doc_type=doc_type or None,
+            date_from=start,
+            date_to=end,
+            place=where,
+            size=size,
+            offset=(page - 1) * size,
+        )
+        count = data.result_count(result)
+        record_search(
+            audit_file,
+            who=request.state.who,
+            client=_client_host(request),
+            kind="search",
+            via=via,
+            query=query,
+            filters=filters,
+            count=count,
+        )
+        return {**result, "total": count, "page": page, "size": size, "query": query, "filters": filters}
+
+    def _audited_person(
+        request: Request,
+        via: str,
+        name: str | None,
+        mother: str | None,
+        born: str | None,
+        place: str | None,
+        size: int,
+    ) -> dict[str, Any]:
+        who_name = data.clean_text("name", name, required=True)
+        assert who_name is not None
+        if not 1 <= size <= 100:
+            raise data.BadParameterError("size must be between 1 and 100.")
+        mother_name, year = data.clean_text("mother", mother), data.clean_year(born)
+        where = data.clean_text("place", place)
+        filters: dict[str, Any] = {"mother": mother_name, "born": year, "place": where, "size": size}
+        result = data.run_person(
+            engine.get(), who_name, mother=mother_name, born=year, place=where, size=size
+        )
+        count = data.result_count(result)
+        record_search(
+            audit_file,
+            who=request.state.who,
+            client=_client_host(request),
+            kind="person",
+            via=via,
+            query=who_name,
+            filters=filters,
+            count=count,
+        )
+        return {**result, "total": count, "query": who_name, "filters": filters}
+
+    def _page_view(sha256: str, page: int, q: str | None, span: str | None) -> dict[str, Any]:
+        client = engine.get()
+        doc = data.document_entry(client, settings, sha256)
+        numbers = [p["page"] for p in doc["pages"]]
+        if page not in numbers:
+            if numbers and page == 1:
+                page = numbers[0]
+            else:
+                raise scan.PageNotFoundError(f"Page {page} of this document is not in the index.")
+        entry = data.page_entry(client, settings, sha256, page)
+        layout = scan.page_layout(settings, sha256, page, hocr=entry.get("hocr"))
+        marked = set(scan.matching_words(layout.words, scan.query_terms(q or "")))
+        if span:
+            match = re.fullmatch(r"(\d+)-(\d+)", span)
+            if match:
+                marked.update(
+                    scan.words_in_span(layout.words, entry.get("text") or "", int(match[1]), int(match[2]))
+                )
+        return {
+            "document": doc,
+            "page": page,
+            "text": entry.get("text") or "",
+            "confidence": entry.get("confidence"),
+            "dates": entry.get("dates") or [],
+            "places": entry.get("places") or [],
+            "persons": entry.get("persons") or [],
+            "width": layout.width,
+            "height": layout.height,
+            "boxes_from": layout.origin,
+            "words": [{"text": w.text, "conf": w.conf, "bbox": list(w.bbox)} for w in layout.words],
+            "matched": sorted(marked),
+            "image": f"/api/documents/{sha256}/pages/{page}/image",
+            "original": f"/api/documents/{sha256}/original",
+            "provenance": data.provenance(settings, sha256),
+        }
+
+    # ------------------------------------------------------------------ API
+
+    @app.get(
+        "/api/search", tags=["search"], summary="Full-text search (same syntax and results as `athar search`)"
+    )
+    def api_search(
+        request: Request,
+        q: Annotated[str, Query(description='query: words, "phrases", AND/OR/NOT')],
+        type: Annotated[str | None, Query(description="document type")] = None,
+        date_from: Annotated[str | None, Query(alias="from", description="YYYY[-MM[-DD]]")] = None,
+        date_to: Annotated[str | None, Query(alias="to", description="YYYY[-MM[-DD]]")] = None,
+        place: Annotated[str | None, Query(description="place or facility")] = None,
+        page: Annotated[int, Query(ge=1)] = 1,
+        size: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZE,
+    ) -> dict[str, Any]:
+        return _audited_search(request, "api", q, type, date_from, date_to, place, page, size)
+
+    @app.get("/api/person", tags=["search"], summary="Person search (same ranking as `athar person`)")
+    def api_person(
+        request: Request,
+        name: Annotated[str, Query(description="name in Arabic or Latin letters")],
+        mother: str | None = None,
+        born: Annotated[str | None, Query(description="birth year; ±1 tolerated")] = None,
+        place: str | None = None,
+        size: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> dict[str, Any]:
+        return _audited_person(request, "api", name, mother, born, place, size)
+
+    @app.get(
+        "/api/documents/{sha256}", tags=["documents"], summary="One document: index entry and provenance"
+    )
+    def api_document(sha256: str) -> dict[str, Any]:
+        data.check_sha256(sha256)
+        doc = data.document_entry(engine.get(), settings, sha256)
+        return {**doc, "provenance": data.provenance(settings, sha256)}
+
+    @app.get(
+        "/api/documents/{sha256}/pages/{page}",
+        tags=["documents"],
+        summary="One page: OCR text, word boxes, matched words for q, persons, dates and places",
+    )
+    def api_page(sha256: str, page: int, q: str | None = None, span: str | None = None) -> dict[str, Any]:
+        data.check_sha256(sha256)
+        return _page_view(sha256, page, q, span)
+
+    @app.get(
+        "/api/documents/{sha256}/pages/{page}/image",
+        tags=["documents"],
+        summary="The page scan as JPEG, in the coordinates of the word boxes",
+        response_class=FileResponse,
+    )
+    def api_page_image(sha256: str, page: int) -> FileResponse:
+        from athar.storage import original_path
+
+        data.check_sha256(sha256)
+        if page < 1:
+            raise scan.PageNotFoundError("Pages are numbered from 1.")
+        original = original_path(settings, sha256)
+        layout = scan.page_layout(settings, sha256, page)
+        if not original.exists() and not (layout.image and Path(layout.image).exists()):
+            raise data.DocumentNotFoundError("The original of this document is not in the originals store.")
+        path = scan.page_image(settings, sha256, page, layout, original)
+        return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+    @app.get(
+        "/api/documents/{sha256}/original",
+        tags=["documents"],
+        summary="Download the original file, checked against its sha256 first",
+        response_class=FileResponse,
+    )
+    def api_original(sha256: str) -> FileResponse:
+        from athar.storage import verify_original
+
+        data.check_sha256(sha256)
+        path = verify_original(settings, sha256)
+        name = f"{sha256[:12]}"
+        try:
+            source = data.document_entry(engine.get(), settings, sha256)
+            media_type = source.get("media_type") or "application/octet-stream"
+            suffix = Path(str(source.get("source") or "")).suffix
+            if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", suffix):
+                name += suffix.lower()
+        except AtharError:
+            media_type = "application/octet-stream"
+        return FileResponse(path, media_type=media_type, filename=name)
+
+    @app.get("/api/status", tags=["operator"], summary="Documents per state, recent runs, quarantine")
+    def api_status() -> dict[str, Any]:
+        return data.operator_status(settings)
+
+    # ---------------------------------------------------------------- pages
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(
+        request: Request,
+        q: str | None = None,
+        type: str | None = None,
+        date_from: Annotated[str | None, Query(alias="from")] = None,
+        date_to: Annotated[str | None, Query(alias="to")] = None,
+        place: str | None = None,
+        page: str | None = None,
+    ) -> HTMLResponse:
+        form = {
+            "q": q or "",
+            "type": type or "",
+            "from": date_from or "",
+            "to": date_to or "",
+            "place": place or "",
+        }
+        context: dict[str, Any] = {"form": form, "result": None, "error": None, "links": {}}
+        if q and q.strip():
+            try:
+                number = int(page) if page and page.isdigit() else 1
+                result = _audited_search(
+                    request, "page", q, type, date_from, date_to, place, number, PAGE_SIZE
+                )
+                for hit in result.get("hits") or []:
+                    hit["marked"] = _snippets(hit)
+                    hit["link"] = (
+                        "/doc/"
+                        + str(hit.get("sha256"))
+                        + "?"
+                        + urlencode({"page": hit.get("page") or 1, "q": result["query"]})
+                    )
+                base = {k: v for k, v in form.items() if v}
+                last = max(1, -(-result["total"] // PAGE_SIZE))
+                context["links"] = {
+                    "prev": "/?" + urlencode({**base, "page": number - 1}) if number > 1 else None,
+                    "next": "/?" + urlencode({**base, "page": number + 1})
+                    if number < min(last, 1000)
+                    else None,
+                    "last": last,
+                }
+                context["result"] = result
+            except AtharError as exc:
+                context["error"] = exc.to_json()
+        return _html(request, "search.html", context, status=400 if context["error"] else 200)
+
+    @app.get("/person", response_class=HTMLResponse, include_in_schema=False)
+    def person_page(
+        request: Request,
+        name: str | None = None,
+        mother: str | None = None,
+        born: str | None = None,
+        place: str | None = None,
+    ) -> HTMLResponse:
+        form = {"name": name or "", "mother": mother or "", "born": born or "", "place": place or ""}
+        context: dict[str, Any] = {"form": form, "result": None, "error": None}
+        if name and name.strip():
+            try:
+                result = _audited_person(request, "page", name, mother, born, place, 20)
+                for hit in result.get("hits") or []:
+                    span = f"{hit.get('start')}-{hit.get('end')}" if hit.get("end") else ""
+                    hit["link"] = (
+                        "/doc/"
+                        + str(hit.get("sha256"))
+                        + "?"
+                        + urlencode({"page": hit.get("page") or 1, "q": hit.get("name") or "", "span": span})
+                    )
+                context["result"] = result
+            except AtharError as exc:
+                context["error"] = exc.to_json()
+        return _html(request, "person.html", context, status=400 if context["error"] else 200)
+
+    @app.get("/doc/{sha256}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(
+        request: Request, sha256: str, page: str | None = None, q: str | None = None, span: str | None = None
+    ) -> HTMLResponse:
+        data.check_sha256(sha256)
+        number = int(page) if page and page.isdigit() else 1
+        view = _page_view(sha256, number, q, span)
+        matched = set(view["matched"])
+        boxes = [
+            {
+                "x": w["bbox"][0],
+                "y": w["bbox"][1],
+                "w": w["bbox"][2] - w["bbox"][0],
+                "h": w["bbox"][3] - w["bbox"][1],
+            }
+            for i, w in enumerate(view["words"])
+            if i in matched
+        ]
+        view["boxes"] = boxes
+        view["q"] = q or ""
+        view["page_links"] = [
+            {"page": p["page"], "link": f"/doc/{sha256}?" + urlencode({"page": p["page"], "q": q or ""})}
+            for p in view["document"]["pages"]
+        ]
+        return _html(request, "document.html", view)
+
+    @app.get("/operator", response_class=HTMLResponse, include_in_schema=False)
+    def operator_page(request: Request) -> HTMLResponse:
+        return _html(request, "operator.html", {"status": data.operator_status(settings)})
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request) -> HTMLResponse:
+        return _html(request, "login.html", {"failed": False})
+
+    @app.get("/static/style.css", include_in_schema=False)
+    def stylesheet() -> FileResponse:
+        return FileResponse(HERE / "static" / "style.css", media_type="text/css")
+
+    @app.get("/static/fonts/{name}", include_in_schema=False)
+    def font(name: str) -> Response:
+        path = FONTS.get(name)
+        if path is None or not path.exists():
+            return Response(status_code=404)
+        return FileResponse(path, media_type="font/ttf", headers={"Cache-Control": "public, max-age=86400"})
+
+    return app

@@ -1,0 +1,65 @@
+"""Append-only audit log of searches: who searched what, when, and how many results came back.
+
+One JSON object per line in ``Settings.data_dir/audit.log`` (apart from the search index), opened
+in append mode for every entry, readable by the owner only. It holds search terms, which can be
+names: treat the file as sensitive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from athar.errors import StorageError
+
+_LOCK = threading.Lock()
+
+
+def audit_path(data_dir: Path) -> Path:
+    """Where the audit log lives."""
+    return data_dir / "audit.log"
+
+
+def record_search(
+    path: Path,
+    *,
+    who: str,
+    client: str | None,
+    kind: str,
+    via: str,
+    query: str,
+    filters: dict[str, Any],
+    count: int | None,
+    error: str | None = None,
+) -> dict[str, Any]:
+    """Append one entry and return it. ``kind`` is "search" or "person"; ``via`` is "api" or "page"."""
+    entry = {
+        "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "who": who,
+        "client": client,
+        "kind": kind,
+        "via": via,
+        "query": query,
+        "filters": {k: v for k, v in filters.items() if v not in (None, "")},
+        "count": count,
+    }
+    if error:
+        entry["error"] = error
+    line = json.dumps(entry, ensure_ascii=False) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _LOCK:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line.encode("utf-8"))
+            finally:
+                os.close(fd)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot append to the audit log {path} ({exc.strerror}); check the disk."
+        ) from None
+    return entry

@@ -1,0 +1,245 @@
+"""What the pages and the API show, gathered from the index, the state store and the OCR kept.
+
+Searches go through ``index.query`` — the same functions as `athar search` and `athar person` — so
+the CLI and the API return the same results for the same query. The lookups here (one document,
+one page, the persons of a page) are plain id/term reads of the indices ``index.load`` writes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from athar.errors import PermanentError
+from athar.settings import Settings
+from athar.storage import QUARANTINED, StateStore
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+MAX_QUERY_CHARS = 10_000
+
+
+class BadParameterError(PermanentError):
+    code = "bad_parameter"
+
+
+class DocumentNotFoundError(PermanentError):
+    code = "document_not_found"
+
+
+def plain(value: Any) -> Any:
+    """JSON-compatible form of a query result (record with ``to_json``, dataclass, dict or list)."""
+    if hasattr(value, "to_json"):
+        return plain(value.to_json())
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def check_sha256(value: str) -> str:
+    """A document id as given in a URL, validated (64 lowercase hex digits)."""
+    if not SHA256.match(value or ""):
+        raise BadParameterError("A document id is the 64-character hex sha256 of the original file.")
+    return value
+
+
+def clean_date(name: str, value: str | None) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD (Eastern digits accepted), or None when empty."""
+    from athar.arabic import normalize_digits
+
+    if value is None or not value.strip():
+        return None
+    text = normalize_digits(value.strip())
+    if not DATE.match(text):
+        raise BadParameterError(
+            f"{name}: write the date as YYYY, YYYY-MM or YYYY-MM-DD (got {value[:20]!r})."
+        )
+    return text
+
+
+def clean_year(value: str | None) -> int | None:
+    """A birth year 1850-2100 (Eastern digits accepted), or None when empty."""
+    from athar.arabic import normalize_digits
+
+    if value is None or not value.strip():
+        return None
+    text = normalize_digits(value.strip())
+    if not text.isdigit() or not 1850 <= int(text) <= 2100:
+        raise BadParameterError(f"born: write the birth year as four digits, e.g. 1985 (got {value[:20]!r}).")
+    return int(text)
+
+
+def clean_text(name: str, value: str | None, *, required: bool = False) -> str | None:
+    """Trimmed text parameter; an error when required and empty or longer than allowed."""
+    text = (value or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadParameterError(f"{name} is longer than {MAX_QUERY_CHARS} characters; shorten it.")
+    if not text:
+        if required:
+            raise BadParameterError(f"{name} is empty; type what to search for.")
+        return None
+    return text
+
+
+# ------------------------------------------------------------------ searches
+
+
+def run_search(
+    client: Any,
+    query: str,
+    *,
+    doc_type: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    place: str | None,
+    size: int,
+    offset: int,
+) -> dict[str, Any]:
+    """Full-text search through ``index.query.search`` (the `athar search` function)."""
+    from index.query import search
+
+    result = search(
+        client,
+        query,
+        doc_type=doc_type,
+        date_from=date_from,
+        date_to=date_to,
+        place=place,
+        size=size,
+        offset=offset,
+    )
+    return plain(result)
+
+
+def run_person(
+    client: Any,
+    name: str,
+    *,
+    mother: str | None,
+    born: int | None,
+    place: str | None,
+    size: int,
+) -> dict[str, Any]:
+    """Person search through ``index.query.person`` (the `athar person` function)."""
+    from index.query import person
+
+    result = person(client, name, mother=mother, born=born, place=place, size=size)
+    return plain(result)
+
+
+def result_count(result: dict[str, Any]) -> int:
+    """Total hits of a search result (``total`` when given, else the number of hits)."""
+    total = result.get("total")
+    if isinstance(total, dict):
+        total = total.get("value")
+    if isinstance(total, int):
+        return total
+    return len(result.get("hits") or [])
+
+
+# ------------------------------------------------------------------ lookups
+
+
+def _hits(client: Any, index: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    from index.client import engine_errors
+
+    with engine_errors():
+        response = client.search(index=index, body=body)
+    return [h["_source"] for h in response["hits"]["hits"]]
+
+
+def document_entry(client: Any, settings: Settings, sha256: str) -> dict[str, Any]:
+    """The ``documents`` entry of one document, with its pages' numbers and confidences."""
+    from index.schema import alias_name
+
+    found = _hits(
+        client,
+        alias_name(settings, "documents"),
+        {"query": {"term": {"sha256": sha256}}, "size": 1},
+    )
+    if not found:
+        raise DocumentNotFoundError("No indexed document has this sha256; check the link or index it first.")
+    pages = _hits(
+        client,
+        alias_name(settings, "pages"),
+        {
+            "query": {"term": {"sha256": sha256}},
+            "_source": ["page", "confidence"],
+            "sort": [{"page": "asc"}],
+            "size": 10_000,
+        },
+    )
+    return {**found[0], "pages": [{"page": p["page"], "confidence": p.get("confidence")} for p in pages]}
+
+
+def page_entry(client: Any, settings: Settings, sha256: str, page: int) -> dict[str, Any]:
+    """The ``pages`` entry of one page plus the person records found on it."""
+    from index.schema import alias_name
+
+    found = _hits(
+        client,
+        alias_name(settings, "pages"),
+        {"query": {"bool": {"filter": [{"term": {"sha256": sha256}}, {"term": {"page": page}}]}}, "size": 1},
+    )
+    if not found:
+        raise DocumentNotFoundError(f"Page {page} of this document is not in the index.")
+    persons = _hits(
+        client,
+        alias_name(settings, "persons"),
+        {
+            "query": {"bool": {"filter": [{"term": {"sha256": sha256}}, {"term": {"page": page}}]}},
+            "sort": [{"start": "asc"}],
+            "size": 500,
+        },
+    )
+    keep = ("name", "mother", "birth_date", "birth_place", "national_id", "events", "start", "end")
+    return {**found[0], "persons": [{k: p.get(k) for k in keep} for p in persons]}
+
+
+def provenance(settings: Settings, sha256: str) -> dict[str, Any]:
+    """State, drops (original names, buckets, times) and processing versions from the state store."""
+    store = StateStore.for_settings(settings)
+    state = store.document(sha256)
+    return {
+        "state": state.state if state else None,
+        "first_seen": state.first_seen if state else None,
+        "drops": [
+            {k: d[k] for k in ("object_key", "bucket", "received_at", "disposition", "pipeline_version")}
+            for d in store.drops(sha256)
+        ],
+        "versions": [
+            {"pipeline_version": v["pipeline_version"], "processed_at": v["processed_at"]}
+            for v in store.versions(sha256)
+        ],
+    }
+
+
+def prefect_ui_url() -> str:
+    """The Prefect UI: ``PREFECT_UI_URL``, else derived from ``PREFECT_API_URL``, else the local default."""
+    ui = os.environ.get("PREFECT_UI_URL")
+    if ui:
+        return ui
+    api = os.environ.get("PREFECT_API_URL", "")
+    if api.rstrip("/").endswith("/api"):
+        return api.rstrip("/")[: -len("/api")]
+    return "http://127.0.0.1:4200"
+
+
+def operator_status(settings: Settings, runs: int = 10) -> dict[str, Any]:
+    """Counts per state, recent runs and quarantined documents (codes and messages, never content)."""
+    store = StateStore.for_settings(settings)
+    return {
+        "counts": store.counts(),
+        "runs": store.last_runs(runs),
+        "quarantined": [
+            {"sha256": d.sha256, "code": d.code, "message": d.message, "since": d.updated}
+            for d in store.documents(QUARANTINED)
+        ],
+        "prefect_ui": prefect_ui_url(),
+    }

@@ -1,0 +1,311 @@
+"""Page scans for display: the word boxes of a page and an image those boxes fit.
+
+Word boxes come from the OCR kept per page (the flows' OCR cache JSON, else the hOCR file the
+OCR stage wrote). The image is the upright page the OCR stage saved when it still exists, else the
+page is rendered again from the stored original (turned by the rotation OCR applied) and scaled to
+the OCR page size, so the boxes line up. Rendered images are cached as JPEG under
+``data_dir/cache/web``. The original is only read, never changed.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import io
+import json
+import logging
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from athar.arabic import normalize_arabic
+from athar.errors import CorruptFileError, ImageTooLargeError, PermanentError, ToolMissingError
+from athar.log import short
+from athar.records import OcrWord, join_words
+from athar.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DISPLAY_MAX_WIDTH = 1600
+JPEG_QUALITY = 82
+
+
+class PageNotFoundError(PermanentError):
+    code = "page_not_found"
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """What is known of a page's geometry: words with boxes on a ``width`` x ``height`` image."""
+
+    width: int
+    height: int
+    words: tuple[OcrWord, ...]
+    dpi: int = 300
+    rotation: int = 0
+    image: str | None = None  # upright image the boxes refer to, when the OCR stage kept it
+    origin: str = "none"  # "ocr-cache", "hocr" or "none"
+
+
+# ------------------------------------------------------------------ words
+
+
+def _from_cache(settings: Settings, sha256: str, page: int) -> PageLayout | None:
+    folder = settings.data_dir / "cache" / "ocr" / sha256
+    candidates = sorted(folder.glob(f"p{page:05d}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    if not candidates:
+        return None
+    from flows.steps import ocr_page_from_json
+
+    try:
+        data = json.loads(candidates[0].read_text(encoding="utf-8"))
+        ocr = ocr_page_from_json(data)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        log.warning("cached OCR of %s page %d is unreadable; no word boxes", short(sha256), page)
+        return None
+    return PageLayout(
+        width=ocr.width,
+        height=ocr.height,
+        words=ocr.words,
+        dpi=ocr.dpi,
+        rotation=ocr.preprocessing.rotation,
+        image=data.get("image"),
+        origin="ocr-cache",
+    )
+
+
+_BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
+_WCONF = re.compile(r"x_wconf (\d+(?:\.\d+)?)")
+
+
+class _HocrParser(html.parser.HTMLParser):
+    """Collects ocr_page size and ocrx_word boxes/texts from Tesseract hOCR."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.size = (0, 0)
+        self.words: list[OcrWord] = []
+        self._line = 0
+        self._word: tuple[tuple[int, int, int, int], float] | None = None
+        self._depth = 0
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        title = found.get("title") or ""
+        box = _BBOX.search(title)
+        if self._word is not None:
+            self._depth += 1
+            return
+        if "ocr_page" in classes and box:
+            self.size = (int(box.group(3)), int(box.group(4)))
+        elif "ocr_line" in classes or "ocr_caption" in classes or "ocr_header" in classes:
+            self._line += 1
+        elif "ocrx_word" in classes and box:
+            conf = _WCONF.search(title)
+            bbox = (int(box.group(1)), int(box.group(2)), int(box.group(3)), int(box.group(4)))
+            self._word = (bbox, float(conf.group(1)) if conf else 0.0)
+            self._depth = 0
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._word is None:
+            return
+        if self._depth > 0:
+            self._depth -= 1
+            return
+        text = "".join(self._text).strip()
+        if text:
+            bbox, conf = self._word
+            self.words.append(OcrWord(text=text, conf=conf, bbox=bbox, line=self._line))
+        self._word = None
+
+    def handle_data(self, data: str) -> None:
+        if self._word is not None:
+            self._text.append(data)
+
+
+def parse_hocr(markup: str) -> tuple[tuple[int, int], tuple[OcrWord, ...]]:
+    """Page size and words (text, confidence, box, line) from hOCR markup."""
+    parser = _HocrParser()
+    parser.feed(markup)
+    parser.close()
+    return parser.size, tuple(parser.words)
+
+
+def _from_hocr(path: str | None) -> PageLayout | None:
+    if not path:
+        return None
+    try:
+        markup = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    (width, height), words = parse_hocr(markup)
+    if not width or not height:
+        return None
+    sibling = Path(path).with_suffix(".png")
+    return PageLayout(
+        width=width,
+        height=height,
+        words=words,
+        image=str(sibling) if sibling.exists() else None,
+        origin="hocr",
+    )
+
+
+def page_layout(settings: Settings, sha256: str, page: int, *, hocr: str | None = None) -> PageLayout:
+    """Word boxes of a page from the OCR cache or the hOCR file; empty when neither is kept."""
+    return _from_cache(settings, sha256, page) or _from_hocr(hocr) or PageLayout(0, 0, ())
+
+
+# --------------------------------------------------------------- matching
+
+_OPERATORS = {"and", "or", "not", "&&", "||"}
+_EDGE_PUNCT = " \t\n.,:;!?()[]{}\"'«»،؛؟-_/\\*+~^|<>=`"
+_CLITICS = ("و", "ب", "ل", "ف")
+
+
+def query_terms(query: str) -> list[str]:
+    """Normalised words of a search query (operators, field names and syntax removed)."""
+    terms: list[str] = []
+    for raw in re.split(r"[\s\"()]+", query or ""):
+        token = raw.split(":", 1)[1] if ":" in raw and not raw.endswith(":") else raw
+        token = token.strip(_EDGE_PUNCT)
+        if not token or token.lower() in _OPERATORS:
+            continue
+        norm = normalize_arabic(token).strip(_EDGE_PUNCT)
+        if norm and norm not in terms:
+            terms.append(norm)
+    return terms
+
+
+def _word_key(text: str) -> str:
+    return normalize_arabic(text).strip(_EDGE_PUNCT)
+
+
+def matching_words(words: tuple[OcrWord, ...], terms: list[str]) -> list[int]:
+    """Indices of words equal to a term after normalisation (a leading و/ب/ل/ف clitic allowed)."""
+    wanted = set(terms)
+    if not wanted:
+        return []
+    hits = []
+    for i, word in enumerate(words):
+        key = _word_key(word.text)
+        if not key:
+            continue
+        if key in wanted or (len(key) > 2 and key[0] in _CLITICS and key[1:] in wanted):
+            hits.append(i)
+    return hits
+
+
+def words_in_span(words: tuple[OcrWord, ...], text: str, start: int, end: int) -> list[int]:
+    """Indices of words overlapping ``text[start:end]`` when ``text`` was built from these words."""
+    joined, spans = join_words(words)
+    if joined != text or end <= start:
+        return []
+    return [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+
+
+# ------------------------------------------------------------------ image
+
+
+def _cache_file(settings: Settings, sha256: str, page: int, layout: PageLayout) -> Path:
+    tag = f"r{layout.rotation}-{layout.width}x{layout.height}"
+    return settings.data_dir / "cache" / "web" / sha256 / f"p{page:05d}-{tag}.jpg"
+
+
+def _open_limited(data: Any, settings: Settings, what: str) -> Any:
+    from PIL import Image
+
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        img = Image.open(data)
+        if img.width * img.height > settings.max_pixels:
+            raise ImageTooLargeError(f"{what} is larger than ATHAR_MAX_PIXELS; it is not displayed.")
+        return img
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _render_original(settings: Settings, original: Path, page: int, dpi: int) -> Any:
+    """One page of the stored original as a PIL image (PDF via poppler, images via Pillow)."""
+    from PIL import Image
+
+    with original.open("rb") as handle:
+        head = handle.read(5)
+    if head.startswith(b"%PDF"):
+        import shutil
+
+        from pdf2image import convert_from_path
+        from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+
+        if shutil.which("pdftoppm") is None:
+            raise ToolMissingError(
+                "poppler (pdftoppm) is not installed; run 'apt-get install poppler-utils'."
+            )
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pages = convert_from_path(
+                    str(original), dpi=dpi, first_page=page, last_page=page, grayscale=True
+                )
+        except (PDFPageCountError, PDFSyntaxError) as exc:
+            raise CorruptFileError(
+                f"page {page} of the original cannot be rendered ({type(exc).__name__})."
+            ) from None
+        if not pages:
+            raise PageNotFoundError(f"the original has no page {page}.")
+        return pages[0]
+    try:
+        img = _open_limited(original, settings, f"page {page} of the original")
+        img.seek(page - 1)
+        img.load()
+    except EOFError:
+        raise PageNotFoundError(f"the original has no page {page}.") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise CorruptFileError(
+            f"page {page} of the original cannot be decoded ({type(exc).__name__})."
+        ) from None
+    return (
+        img.convert("L")
+        if img.mode not in ("L", "RGB")
+        else img.copy()
+        if isinstance(img, Image.Image)
+        else img
+    )
+
+
+def page_image(settings: Settings, sha256: str, page: int, layout: PageLayout, original: Path) -> Path:
+    """A JPEG of the page matching ``layout``'s size (cached); built from the kept image or the original."""
+    target = _cache_file(settings, sha256, page, layout)
+    if target.exists():
+        return target
+    from PIL import Image
+
+    if layout.image and Path(layout.image).exists():
+        img = _open_limited(layout.image, settings, f"page {page} image")
+        img.load()
+    else:
+        img = _render_original(settings, original, page, layout.dpi or settings.dpi)
+        if layout.rotation:
+            img = img.rotate(
+                -layout.rotation, expand=True, fillcolor=255 if img.mode == "L" else (255, 255, 255)
+            )
+    if layout.width and layout.height and img.size != (layout.width, layout.height):
+        img = img.resize((layout.width, layout.height), Image.Resampling.BILINEAR)
+    if img.width > DISPLAY_MAX_WIDTH:
+        img = img.resize(
+            (DISPLAY_MAX_WIDTH, round(img.height * DISPLAY_MAX_WIDTH / img.width)), Image.Resampling.LANCZOS
+        )
+    if img.mode not in ("L", "RGB"):
+        img = img.convert("RGB")
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".part")
+    tmp.write_bytes(buffer.getvalue())
+    tmp.replace(target)
+    return target
