@@ -145,7 +145,7 @@ def page_source(doc: ExtractedDocument, page: OcrPage, *, ingested_at: str) -> d
         "page": page.page,
         "text": page.text,
         "confidence": page.confidence,
-        "image": None,
+        "image": getattr(page, "image", None),
         "hocr": page.hocr,
         "engine": page.engine,
         "model": page.model,

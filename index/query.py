@@ -20,7 +20,7 @@ from typing import Any
 
 from athar.arabic import name_keys, normalize_arabic, normalize_digits, skeleton
 from athar.errors import SearchRequestError
-from athar.settings import Settings
+from athar.settings import Settings, load_settings
 from index.client import engine_errors
 from index.schema import alias_name
 
@@ -167,7 +167,7 @@ def search(
     offset: int = 0,
 ) -> SearchResult:
     """Pages matching ``query`` (phrases and boolean operators allowed), best first, with snippets."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     _check_size(size, offset)
     text = clean_query(query)
     filters: list[dict[str, Any]] = []
@@ -405,7 +405,7 @@ def person(
     size: int = 10,
 ) -> tuple[PersonHit, ...]:
     """Person records for a name in Arabic or Latin script, best first, each saying why it matched."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     _check_size(size)
     body = {
         "query": person_query(name, mother=mother, born=born, place=place),

@@ -218,17 +218,12 @@ def put_templates(client: Any, settings: Settings) -> None:
 
 def current_index(client: Any, settings: Settings, kind: str) -> str | None:
     """The concrete index behind the alias, or None when the alias does not exist yet."""
-    from opensearchpy import exceptions as ox
-
     alias = alias_name(settings, kind)
-    try:
-        with engine_errors():
-            found = client.indices.get_alias(name=alias)
-    except SearchRequestError:
+    with engine_errors():
+        found = client.indices.get_alias(name=alias, ignore=[404])
+    if not isinstance(found, dict) or found.get("status") == 404:
         return None
-    except ox.NotFoundError:
-        return None
-    names = sorted(found)
+    names = sorted(k for k, v in found.items() if isinstance(v, dict) and alias in v.get("aliases", {}))
     if len(names) != 1:
         raise SearchRequestError(
             f"Alias {alias} points at {len(names)} indices ({', '.join(names)}); it must point at one.",
