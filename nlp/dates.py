@@ -87,18 +87,18 @@ _HIJRI_NAMED = re.compile(
     rf"\s*(?:(?:من\s+)?(?:عام|سنه|لعام)\s+)?(?P<y>1[34]\d\d)(?!\d)(?:{_HIJRI_MARK})?"
 )
 _NUMERIC = re.compile(
-    r"(?<![\d/.-])(?P<d>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>\d{4})(?![\d/.-])"
+    r"(?<![\d/.-])(?P<d>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>\d{4})(?![\d/-]|\.\d)"
     rf"(?P<h>{_HIJRI_MARK})?"
 )
 _NUMERIC_YMD = re.compile(
-    r"(?<![\d/.-])(?P<y>\d{4})\s?(?P<sep>[/-])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<d>\d{1,2})(?![\d/.-])"
+    r"(?<![\d/.-])(?P<y>\d{4})\s?(?P<sep>[/-])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<d>\d{1,2})(?![\d/-]|\.\d)"
 )
-_MONTH_YEAR_NUM = re.compile(r"(?<![\d/.-])(?P<m>\d{1,2})\s?/\s?(?P<y>\d{4})(?![\d/.-])")
+_MONTH_YEAR_NUM = re.compile(r"(?<![\d/.-])(?P<m>\d{1,2})\s?/\s?(?P<y>\d{4})(?![\d/-]|\.\d)")
 _HIJRI_YEAR = re.compile(rf"(?<![\d/.-])(?:عام\s+|سنه\s+)?(?P<y>1[34]\d\d)(?![\d/.-]){_HIJRI_MARK}")
 _BIRTH_LABEL = re.compile(
     rf"{_PB}(?:تولد|التولد|مواليد|المولود|مولود|تاريخ\s+الولاده|محل\s+وتاريخ\s+الولاده|سنه\s+الولاده|الولاده){_NB}"
 )
-_YEAR = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?![\d/.-])")
+_YEAR = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?![\d/-]|\.\d)")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from athar.arabic import normalize_arabic
@@ -63,8 +64,29 @@ def lines_from_text(text: NormText) -> list[Line]:
     return lines
 
 
+def _joined_spans(words: Sequence[OcrWord]) -> tuple[str, list[tuple[int, int]]]:
+    """Words of a line joined by a space, lines by a newline (the OCR stage's page text rule)."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    previous: int | None = None
+    for word in words:
+        if previous is not None:
+            parts.append(" " if word.line == previous else "\n")
+            pos += 1
+        parts.append(word.text)
+        spans.append((pos, pos + len(word.text)))
+        pos += len(word.text)
+        previous = word.line
+    return "".join(parts), spans
+
+
 def _word_spans(page: OcrPage) -> list[tuple[int, int]]:
-    """Span of each OCR word in ``page.text`` (searched in order; unfound words take the cursor)."""
+    """Span of each OCR word in ``page.text``: exact when the text was built from the words by the
+    OCR stage's rule, otherwise searched in order (unfound words take the cursor)."""
+    joined, exact = _joined_spans(page.words)
+    if joined == page.text:
+        return exact
     spans = []
     cursor = 0
     text = page.text
@@ -81,31 +103,51 @@ def _word_spans(page: OcrPage) -> list[tuple[int, int]]:
     return spans
 
 
+def _sane_boxes(words: Sequence[OcrWord]) -> list[tuple[int, int, int, int]]:
+    """Word boxes with implausibly wide boxes cut back to their text's width.
+
+    Some OCR words come back with a box reaching the line's right edge (seen on Tesseract word boxes
+    of lines mixing digits and letters); the left edge stays right, so the width is rebuilt from it.
+    """
+    per_char = [(w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in words if w.text]
+    char_w = statistics.median(per_char) if per_char else 20.0
+    out = []
+    for w in words:
+        x0, y0, x1, y1 = w.bbox
+        limit = 2.5 * char_w * (len(w.text) + 1)
+        if x1 - x0 > limit:
+            x1 = int(x0 + char_w * len(w.text))
+        out.append((x0, y0, x1, y1))
+    return out
+
+
 def lines_from_words(page: OcrPage) -> list[Line]:
     """Rows and cells rebuilt from the OCR word boxes of a page."""
-    words = [(w, span) for w, span in zip(page.words, _word_spans(page), strict=True) if w.text.strip()]
-    if not words:
+    kept = [(w, span) for w, span in zip(page.words, _word_spans(page), strict=True) if w.text.strip()]
+    if not kept:
         return []
-    height = statistics.median(max(1, w.bbox[3] - w.bbox[1]) for w, _ in words)
-    ordered = sorted(words, key=lambda ws: (ws[0].bbox[1] + ws[0].bbox[3]) / 2)
-    rows: list[list[tuple[OcrWord, tuple[int, int]]]] = []
+    boxes = _sane_boxes([w for w, _ in kept])
+    words = [(w, span, box) for (w, span), box in zip(kept, boxes, strict=True)]
+    height = statistics.median(max(1, b[3] - b[1]) for _w, _s, b in words)
+    ordered = sorted(words, key=lambda item: (item[2][1] + item[2][3]) / 2)
+    rows: list[list[tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]]] = []
     centre = -1e9
     for item in ordered:
-        cy = (item[0].bbox[1] + item[0].bbox[3]) / 2
+        cy = (item[2][1] + item[2][3]) / 2
         if rows and abs(cy - centre) <= 0.5 * height:
             rows[-1].append(item)
-            centre = sum((w.bbox[1] + w.bbox[3]) / 2 for w, _ in rows[-1]) / len(rows[-1])
+            centre = sum((b[1] + b[3]) / 2 for _w, _s, b in rows[-1]) / len(rows[-1])
         else:
             rows.append([item])
             centre = cy
     gap_limit = 1.2 * height
     lines = []
     for row in rows:
-        row.sort(key=lambda ws: -ws[0].bbox[2])  # right to left
+        row.sort(key=lambda item: -(item[2][0] + item[2][2]))  # right to left by centre
         cells: list[Cell] = []
-        current: list[tuple[OcrWord, tuple[int, int]]] = []
+        current: list[tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]] = []
         for item in row:
-            if current and current[-1][0].bbox[0] - item[0].bbox[2] > gap_limit:
+            if current and current[-1][2][0] - item[2][2] > gap_limit:
                 cells.append(_cell(current))
                 current = []
             current.append(item)
@@ -117,11 +159,10 @@ def lines_from_words(page: OcrPage) -> list[Line]:
     return lines
 
 
-def _cell(items: list[tuple[OcrWord, tuple[int, int]]]) -> Cell:
+def _cell(items: list[tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]]) -> Cell:
     tokens: list[Token] = []
-    for word, (a, b) in items:
+    for word, (a, b), _box in items:
         norm = normalize_arabic(word.text)
-        parts = list(TOKEN.finditer(norm))
-        for part in parts:
+        for part in TOKEN.finditer(norm):
             tokens.append(Token(part.group(0), a, b))
-    return Cell(tuple(tokens), min(w.bbox[0] for w, _ in items), max(w.bbox[2] for w, _ in items))
+    return Cell(tuple(tokens), min(box[0] for *_x, box in items), max(box[2] for *_x, box in items))

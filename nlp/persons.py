@@ -131,8 +131,6 @@ _STOPS = {
     "وهو",
     "الذي",
     "ابن",
-    "على",
-    "علي",
     "عن",
     "بعد",
     "قبل",
@@ -605,6 +603,13 @@ def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_lab
         inside = [k for k, (c, _f) in enumerate(columns) if c and c.x0 - 5 <= centre <= c.x1 + 5]
         k = inside[0] if inside else min(range(len(columns)), key=lambda q: abs(centres[q] - centre))
         assigned[k].extend(cell.tokens)
+    # words that landed in a serial-number column belong to the next column (e.g. "8 - علي ...")
+    for k, (_c, fields) in enumerate(columns[:-1]):
+        if fields == ["serial"]:
+            first_word = next((q for q, t in enumerate(assigned[k]) if _is_word(t)), None)
+            if first_word is not None and sum(_is_word(t) for t in assigned[k]) >= 2:
+                assigned[k + 1] = assigned[k][first_word:] + assigned[k + 1]
+                assigned[k] = assigned[k][:first_word]
     for (_c, fields), tokens in zip(columns, assigned, strict=True):
         if tokens:
             _read_segment(tokens, fields, name_label, draft)
@@ -633,6 +638,7 @@ def _tables(lines: Sequence[Line]) -> list[tuple[int, list[int]]]:
             i += 1
             continue
         rows = []
+        junk = 0
         j = i + 1
         while j < len(lines):
             toks = lines[j].tokens
@@ -642,8 +648,11 @@ def _tables(lines: Sequence[Line]) -> list[tuple[int, list[int]]]:
                 break
             if sum(1 for t in toks if _is_word(t)) >= 2:
                 rows.append(j)
-            elif rows and not any(t.norm.isdigit() for t in toks):
+                junk = 0
+            elif len(toks) > 3 or junk >= 2:  # a line of other text ends the table; OCR crumbs do not
                 break
+            else:
+                junk += 1
             j += 1
         tables.append((i, rows))
         i = j

@@ -1,0 +1,212 @@
+"""NLP stage evaluation on the labelled synthetic dev set: persons, mothers, birth years, dates, places.
+
+    .venv/bin/python bench/nlp.py [--pages N] [--ocr N] [--no-ocr]
+
+Sets (all seeded, same output every run):
+- clean text: ``tests.synth.make_page`` for the four layouts x Western/Eastern/mixed digits, plus
+  ``make_prose`` paragraphs (prose persons are scored in their own line too);
+- OCR of clean pages and OCR of degraded pages (``render_page`` + ``degrade``, then
+  ``ocr.pipeline.extract_document``), when the OCR stage is installed.
+
+Match rule for persons: a found person matches an unmatched true person of the same page when their
+normalised names (athar.arabic.normalize_arabic) have a rapidfuzz ``ratio`` >= 85 (exact equality on
+clean text in practice); greedy, best pairs first, one-to-one. Mother accuracy and birth-year accuracy
+are over matched persons (mother: normalised equality; year: first four characters equal; persons
+without a true mother/birth date are skipped). Dates: multiset of ISO values per page (DATE entities)
+against the truth's dates. Places: multiset of canonical ids per page (LOCATION/FACILITY entities)
+against the truth's places resolved through the gazetteer by their Latin name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rapidfuzz import fuzz  # noqa: E402
+
+from athar.arabic import normalize_arabic  # noqa: E402
+from athar.records import Analysis  # noqa: E402
+from nlp.places import resolve_place  # noqa: E402
+from tests import synth  # noqa: E402
+
+NAME_THRESHOLD = 85.0
+
+
+@dataclass
+class Score:
+    """Running counts for one evaluation set."""
+
+    person_tp: int = 0
+    person_found: int = 0
+    person_true: int = 0
+    mother_ok: int = 0
+    mother_n: int = 0
+    year_ok: int = 0
+    year_n: int = 0
+    date_tp: int = 0
+    date_found: int = 0
+    date_true: int = 0
+    place_tp: int = 0
+    place_found: int = 0
+    place_true: int = 0
+    doc_ok: int = 0
+    doc_n: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def f1(tp: int, found: int, true: int) -> tuple[float, float, float]:
+        p = tp / found if found else 0.0
+        r = tp / true if true else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def row(self, name: str) -> str:
+        pp, pr, pf = self.f1(self.person_tp, self.person_found, self.person_true)
+        _dp, _dr, df = self.f1(self.date_tp, self.date_found, self.date_true)
+        _lp, _lr, lf = self.f1(self.place_tp, self.place_found, self.place_true)
+        mother = self.mother_ok / self.mother_n if self.mother_n else float("nan")
+        year = self.year_ok / self.year_n if self.year_n else float("nan")
+        doc = self.doc_ok / self.doc_n if self.doc_n else float("nan")
+        return (
+            f"{name:<22} {pp:5.3f} {pr:5.3f} {pf:5.3f}   {mother:5.3f}  {year:5.3f}   {df:5.3f}  {lf:5.3f}"
+            f"   {doc:5.3f}  (persons {self.person_true}, dates {self.date_true}, places {self.place_true})"
+        )
+
+
+HEADER = f"{'set':<22} {'P':>5} {'R':>5} {'F1':>5}   mother  b.year   dateF1 placeF1 doctype"
+
+
+def truth_place_id(surface: str, latin: str) -> str:
+    place = resolve_place(latin) or resolve_place(surface)
+    return place.id if place else f"?{latin}"
+
+
+def score_page(
+    score: Score,
+    analysis: Analysis,
+    persons: Sequence[synth.TruthPerson],
+    dates: Sequence[tuple[str, str]],
+    places: Sequence[tuple[str, str]] | None,
+    doc_type: str | None = None,
+) -> None:
+    """Add one page's comparison to ``score``."""
+    found = list(analysis.persons)
+    score.person_found += len(found)
+    score.person_true += len(persons)
+    pairs = []
+    for i, p in enumerate(found):
+        for j, t in enumerate(persons):
+            ratio = fuzz.ratio(normalize_arabic(p.name), normalize_arabic(t.name))
+            if ratio >= NAME_THRESHOLD:
+                pairs.append((ratio, i, j))
+    used_found: set[int] = set()
+    used_true: set[int] = set()
+    for _ratio, i, j in sorted(pairs, reverse=True):
+        if i in used_found or j in used_true:
+            continue
+        used_found.add(i)
+        used_true.add(j)
+        score.person_tp += 1
+        p, t = found[i], persons[j]
+        if t.mother:
+            score.mother_n += 1
+            score.mother_ok += normalize_arabic(p.mother or "") == normalize_arabic(t.mother)
+        if t.birth_date:
+            score.year_n += 1
+            score.year_ok += (p.birth_date or "")[:4] == t.birth_date[:4]
+    for j, t in enumerate(persons):
+        if j not in used_true and len(score.misses) < 5:
+            score.misses.append(t.name)
+    got_dates = Counter(m.value for m in analysis.entities if m.type == "DATE")
+    want_dates = Counter(iso for _s, iso in dates)
+    score.date_found += sum(got_dates.values())
+    score.date_true += sum(want_dates.values())
+    score.date_tp += sum((got_dates & want_dates).values())
+    if places is not None:
+        got = Counter(m.value for m in analysis.entities if m.type in ("LOCATION", "FACILITY"))
+        want = Counter(truth_place_id(s, latin) for s, latin in places)
+        score.place_found += sum(got.values())
+        score.place_true += sum(want.values())
+        score.place_tp += sum((got & want).values())
+    if doc_type is not None:
+        score.doc_n += 1
+        score.doc_ok += analysis.doc_type == doc_type
+
+
+def clean_text(n_pages: int) -> tuple[Score, Score]:
+    """Records and prose scored from their clean text."""
+    from nlp.analyze import analyze_text
+
+    pages = Score()
+    for i in range(n_pages):
+        doc_type = synth.DOC_TYPES[i % 4]
+        digits = ("western", "eastern", "mixed")[(i // 4) % 3]
+        truth = synth.make_page(1000 + i, doc_type, digits=digits)
+        score_page(pages, analyze_text(truth.text), truth.persons, truth.dates, truth.places, doc_type)
+    prose = Score()
+    for i in range(max(4, n_pages // 4)):
+        text, persons, dates = synth.make_prose(2000 + i, digits=("western", "eastern")[i % 2])
+        score_page(prose, analyze_text(text), persons, dates, None)
+    return pages, prose
+
+
+def ocr_pages(n_pages: int, degraded: bool) -> Score | None:
+    """Pages rendered, optionally degraded, OCR'd by the OCR stage, then analysed."""
+    try:
+        from athar.settings import load_settings
+        from nlp.analyze import analyze_pages
+        from ocr.pipeline import extract_document
+    except ImportError as exc:
+        print(f"(OCR sets skipped: {exc})")
+        return None
+    settings = load_settings()
+    score = Score()
+    kinds = [k for k in synth.DEGRADATIONS if k != "rotate"] if degraded else ["clean"]
+    with tempfile.TemporaryDirectory(prefix="athar-bench-nlp-") as tmp:
+        for i in range(n_pages):
+            doc_type = synth.DOC_TYPES[i % 4]
+            digits = ("western", "eastern")[(i // 4) % 2]
+            truth = synth.make_page(3000 + i, doc_type, digits=digits)
+            image = synth.render_page(truth, seed=3000 + i)
+            if degraded:
+                image, _info = synth.degrade(image, kinds[i % len(kinds)], seed=3000 + i)
+            path = Path(tmp) / f"p{i}.png"
+            image.save(path, dpi=(300, 300))
+            doc = extract_document(path, settings, work_dir=Path(tmp) / f"w{i}", jobs=1)
+            score_page(score, analyze_pages(doc.pages, settings), truth.persons, truth.dates, truth.places, doc_type)
+    return score
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=48, help="clean-text pages (default 48)")
+    parser.add_argument("--ocr", type=int, default=8, help="pages per OCR set (default 8)")
+    parser.add_argument("--no-ocr", action="store_true", help="skip the OCR sets")
+    args = parser.parse_args(argv)
+    print(HEADER)
+    started = time.perf_counter()
+    pages, prose = clean_text(args.pages)
+    text_seconds = time.perf_counter() - started
+    print(pages.row("clean text: records"))
+    print(prose.row("clean text: prose"))
+    print(f"  analysis time: {1000 * text_seconds / (args.pages + max(4, args.pages // 4)):.1f} ms per page")
+    if not args.no_ocr and args.ocr > 0:
+        for degraded in (False, True):
+            score = ocr_pages(args.ocr, degraded)
+            if score is None:
+                break
+            print(score.row("OCR degraded" if degraded else "OCR clean"))
+            if score.misses:
+                print("  e.g. missed:", len(score.misses), "persons")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
