@@ -25,6 +25,10 @@ def make_client(settings: Settings, *, timeout: float = 30.0) -> Any:
     """An ``OpenSearch`` client for ``settings.search_url`` (credentials and CA from settings)."""
     from opensearchpy import OpenSearch
 
+    engine_log = logging.getLogger("opensearch")
+    if not engine_log.isEnabledFor(logging.DEBUG):
+        # The client logs every failed request with a traceback at WARNING; ours become one-line errors.
+        engine_log.setLevel(logging.ERROR)
     url = settings.search_url
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"ATHAR_SEARCH_URL={url!r} must start with http:// or https://.")
