@@ -106,6 +106,33 @@ class OcrPage(Record):
     height: int = 0
     dpi: int = 300
     hocr: str | None = None  # path of the hOCR file kept for display, when written
+    image: str | None = None  # path of the upright, deskewed page image the word boxes refer to
+
+    def word_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each word in ``text``; ``text`` is exactly :func:`join_words` of ``words``."""
+        return join_words(self.words)[1]
+
+
+def join_words(words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str, list[tuple[int, int]]]:
+    """Page text from words in reading order: words of a line joined by a space, lines by a newline.
+
+    Returns the text and each word's (start, end) in it, so a span found in the
+    text leads back to word boxes on the scan.
+    """
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    previous_line: int | None = None
+    for word in words:
+        if previous_line is not None:
+            sep = " " if word.line == previous_line else "\n"
+            parts.append(sep)
+            pos += 1
+        parts.append(word.text)
+        spans.append((pos, pos + len(word.text)))
+        pos += len(word.text)
+        previous_line = word.line
+    return "".join(parts), spans
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ class Settings:
     dpi: int = 300
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     tessdata_dir: str | None = None
-    digit_model: str = "Arabic"  # second-pass model for number-like words
+    digit_pass: bool = True  # re-read number words glyph by glyph (ocr/digits.py)
     max_pixels: int = 120_000_000  # per page image; larger is treated as a decompression bomb
     max_pages: int = 2000  # per PDF
     max_file_bytes: int = 2 * 1024**3
@@ -109,7 +109,7 @@ def load_settings() -> Settings:
         dpi=_int("ATHAR_DPI", base.dpi),
         jobs=max(1, _int("ATHAR_JOBS", base.jobs)),
         tessdata_dir=_str("ATHAR_TESSDATA_DIR", _default_tessdata()),
-        digit_model=_str("ATHAR_DIGIT_MODEL", base.digit_model) or base.digit_model,
+        digit_pass=(_str("ATHAR_DIGIT_PASS", "1") or "1") not in ("0", "false", "no"),
         max_pixels=_int("ATHAR_MAX_PIXELS", base.max_pixels),
         max_pages=_int("ATHAR_MAX_PAGES", base.max_pages),
         max_file_bytes=_int("ATHAR_MAX_FILE_BYTES", base.max_file_bytes),

@@ -1,6 +1,6 @@
 """Regenerate samples/: a few synthetic Arabic record scans of fictional people.
 
-    .venv/bin/python scripts/make_samples.py
+.venv/bin/python scripts/make_samples.py
 """
 
 from __future__ import annotations

@@ -1,0 +1,100 @@
+"""A small nearest-neighbour classifier for isolated digit glyphs (Eastern Arabic and Western).
+
+Eastern Arabic digits are separate glyphs that never join, so a number in a
+binarised word box splits into one connected component per digit. Each
+component is normalised to a 16×16 bitmap plus its shape ratios and compared
+with templates rendered from many Arabic fonts (``ocr/data/digit_templates.npz``,
+built by ``scripts/build_digit_templates.py`` from fonts other than those used
+by the test-page generator, so the tests measure fonts the classifier never saw).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+TEMPLATES = Path(__file__).with_name("data") / "digit_templates.npz"
+LABELS = "٠١٢٣٤٥٦٧٨٩0123456789/-"
+SIDE = 16
+
+
+@dataclass(frozen=True)
+class Glyph:
+    label: str
+    distance: float
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 within the crop
+
+
+def features(mask: np.ndarray, line_height: float) -> np.ndarray:
+    """Feature vector of one glyph mask (ink = 1): square-padded 16×16 bitmap, aspect, relative height."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return np.zeros(SIDE * SIDE + 2, dtype=np.float32)
+    crop = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32)
+    h, w = crop.shape
+    side = max(h, w)
+    square = np.zeros((side, side), dtype=np.float32)
+    square[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = crop
+    small = cv2.resize(square, (SIDE, SIDE), interpolation=cv2.INTER_AREA)
+    aspect = w / max(1.0, h)
+    rel_height = h / max(1.0, line_height)
+    return np.concatenate([small.ravel(), [2.0 * np.log(aspect + 1e-3), 3.0 * rel_height]]).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def _templates() -> tuple[np.ndarray, np.ndarray]:
+    data = np.load(TEMPLATES)
+    return data["features"].astype(np.float32), data["labels"]
+
+
+def classify(vector: np.ndarray) -> tuple[str, float]:
+    """Nearest template's label and distance."""
+    feats, labels = _templates()
+    distances = np.sqrt(((feats - vector) ** 2).sum(axis=1))
+    best = int(np.argmin(distances))
+    return LABELS[int(labels[best])], float(distances[best])
+
+
+def components(binary_crop: np.ndarray, min_area: int) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    """Connected ink components of a binarised crop (dark text on light paper), left to right."""
+    ink = (binary_crop < 128).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    out = []
+    for index in range(1, count):
+        x, y, w, h, area = stats[index]
+        if area < min_area:
+            continue
+        out.append(
+            (
+                (labels[y : y + h, x : x + w] == index).astype(np.uint8),
+                (int(x), int(y), int(x + w), int(y + h)),
+            )
+        )
+    out.sort(key=lambda item: item[1][0])
+    return out
+
+
+def read_number(binary_crop: np.ndarray, line_height: float, max_distance: float) -> tuple[str, float] | None:
+    """The number in a word crop if every component is a confident digit/separator glyph, else None.
+
+    Returns the digits left to right (numbers are written left to right even in
+    Arabic text) and the worst component distance.
+    """
+    min_area = max(4, int((line_height * 0.06) ** 2))
+    comps = components(binary_crop, min_area)
+    if len(comps) < 2:
+        return None
+    glyphs = []
+    for mask, box in comps:
+        label, distance = classify(features(mask, line_height))
+        if distance > max_distance:
+            return None
+        glyphs.append(Glyph(label, distance, box))
+    text = "".join(g.label for g in glyphs)
+    if sum(ch not in "/-" for ch in text) < 2:
+        return None
+    return text, max(g.distance for g in glyphs)

@@ -1,0 +1,129 @@
+"""A whole document through the OCR stage: inspect → rasterise page by page → recognise pages in processes.
+
+Memory stays flat whatever the page count: pages are rendered one at a time
+and at most ``2 × jobs`` are in flight; each worker process handles one page
+file and returns a small :class:`OcrPage` record.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from athar.errors import AtharError
+from athar.log import short
+from athar.records import ExtractedDocument, OcrPage, PageFailure, PageImage
+from athar.settings import Settings
+from ocr.intake import inspect
+from ocr.rasterize import iter_page_images
+from ocr.recognize import recognize_page
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int], None]
+
+
+def _worker_init() -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _recognize(image: PageImage, settings: Settings, work_dir: Path) -> OcrPage | PageFailure:
+    """Worker entry point: an OcrPage, or a PageFailure for a page-level problem."""
+    try:
+        return recognize_page(image, settings, work_dir=work_dir)
+    except AtharError as exc:
+        return PageFailure(image.sha256, image.page, exc.code, exc.message, exc.retryable)
+    finally:
+        if Path(image.path).parent == work_dir:
+            Path(image.path).unlink(missing_ok=True)  # our own rendered copy; originals are never touched
+
+
+def recognize_pages(
+    images: Iterator[PageImage | PageFailure],
+    settings: Settings,
+    work_dir: Path,
+    *,
+    jobs: int,
+    executor: ProcessPoolExecutor | None = None,
+    progress: ProgressFn | None = None,
+    total: int = 0,
+) -> tuple[list[OcrPage], list[PageFailure]]:
+    """Recognise pages as they are rendered, with at most 2×jobs in flight; results in page order."""
+    pages: list[OcrPage] = []
+    failures: list[PageFailure] = []
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    in_flight: set[Future[OcrPage | PageFailure]] = set()
+    done_count = 0
+
+    def collect(futures: set[Future[OcrPage | PageFailure]]) -> None:
+        nonlocal done_count
+        for future in futures:
+            result = future.result()
+            (pages if isinstance(result, OcrPage) else failures).append(result)  # type: ignore[arg-type]
+            done_count += 1
+            if progress:
+                progress(done_count, total)
+
+    try:
+        for item in images:
+            if isinstance(item, PageFailure):
+                failures.append(item)
+                continue
+            if len(in_flight) >= 2 * jobs:
+                finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                collect(finished)
+            in_flight.add(pool.submit(_recognize, item, settings, work_dir))
+        finished, _ = wait(in_flight)
+        collect(finished)
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
+    pages.sort(key=lambda p: p.page)
+    failures.sort(key=lambda f: f.page)
+    return pages, failures
+
+
+def extract_document(
+    path: str | Path,
+    settings: Settings,
+    *,
+    jobs: int | None = None,
+    work_dir: Path | None = None,
+    executor: ProcessPoolExecutor | None = None,
+    progress: ProgressFn | None = None,
+    keep_images: bool = True,
+) -> ExtractedDocument:
+    """OCR one scan. Whole-document problems raise PermanentError; page problems become PageFailures.
+
+    Files (upright page images, hOCR) go to ``work_dir`` (default ``Settings.pages_dir/<sha256>``); with
+    ``keep_images=False`` the page images are removed at the end and only hOCR stays.
+    """
+    document = inspect(path, settings)
+    work = work_dir or settings.pages_dir / document.sha256
+    work.mkdir(parents=True, exist_ok=True)
+    images = iter_page_images(document, path, work, settings)
+    pages, failures = recognize_pages(
+        images,
+        settings,
+        work,
+        jobs=jobs or settings.jobs,
+        executor=executor,
+        progress=progress,
+        total=document.page_count,
+    )
+    if not keep_images:
+        for page in pages:
+            if page.image:
+                Path(page.image).unlink(missing_ok=True)
+    log.info("extracted %s: %d pages, %d failed", short(document.sha256), len(pages), len(failures))
+    return ExtractedDocument(document=document, pages=tuple(pages), failures=tuple(failures))
+
+
+def remove_work_dir(work: Path) -> None:
+    """Delete a document's work directory (page images, hOCR)."""
+    shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,173 @@
+"""Page image clean-up with OpenCV: grayscale, quarter-turn check, deskew, denoise, binarisation.
+
+All functions take and return 8-bit grayscale numpy arrays (dark text on light
+paper) and never touch files. Which binarisation to use is decided per page in
+:mod:`ocr.recognize` from Tesseract's confidence; this module only offers the
+candidates and the cheap measurements that guide the choice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+Gray = np.ndarray  # 8-bit grayscale; OpenCV stubs return Mat or loosely typed arrays
+
+BINARIZATIONS = ("otsu", "blur_otsu", "gray", "adaptive")
+
+
+def to_gray(image: NDArray[np.uint8]) -> Gray:
+    """Grayscale copy of an 8-bit image (1, 3 or 4 channels)."""
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def _ink(gray: Gray) -> Gray:
+    """Ink mask (text white on black) from Otsu on a lightly blurred copy."""
+    blurred = cv2.GaussianBlur(gray, (3, 3), 0)
+    _, mask = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return mask
+
+
+def _line_blobs(
+    gray: Gray, *, horizontal: bool
+) -> list[Any]:
+    """minAreaRect of word/line blobs after smearing ink along one axis."""
+    mask = _ink(cv2.medianBlur(gray, 5))  # median first: grain and speckle would bridge lines
+    scale = max(gray.shape) / 2500.0
+    length = max(9, int(35 * scale))
+    kernel = np.ones((3, length), np.uint8) if horizontal else np.ones((length, 3), np.uint8)
+    smeared = cv2.dilate(mask, kernel)
+    contours, _ = cv2.findContours(smeared, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    min_len = 4 * length
+    rects = []
+    for contour in contours:
+        rect = cv2.minAreaRect(contour)
+        (w, h) = rect[1]
+        if max(w, h) >= min_len and min(w, h) >= 3 and max(w, h) >= 3 * min(w, h):
+            rects.append(rect)
+    return rects
+
+
+def looks_sideways(gray: Gray) -> bool:
+    """True when text lines run vertically (the page is turned 90 or 270 degrees).
+
+    Evidence: smearing ink horizontally makes long thin blobs on an upright page,
+    smearing vertically does so on a sideways one; whichever yields more blob
+    length wins.
+    """
+    small = _downscale(gray, 1200)
+    along = sum(max(r[1]) for r in _line_blobs(small, horizontal=True))
+    across = sum(max(r[1]) for r in _line_blobs(small, horizontal=False))
+    return across > 1.5 * along
+
+
+def estimate_skew(gray: Gray) -> float:
+    """Skew in degrees (counter-clockwise positive, as drawn); 0.0 when no text lines are found.
+
+    Coarse: the length-weighted median angle of text-line blobs (``minAreaRect``), within ±15°.
+    Fine: the angle within ±1° of it (then 0.05° steps) that makes the row projection of the ink sharpest.
+    """
+    coarse = _median_line_angle(gray)
+    small = _ink(_downscale(gray, 1000))
+    h, w = small.shape
+    best = coarse
+    for span, step in ((1.0, 0.25), (0.25, 0.05)):
+        scores = {}
+        for k in range(-round(span / step), round(span / step) + 1):
+            angle = best + k * step
+            matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+            turned = cv2.warpAffine(small, matrix, (w, h), flags=cv2.INTER_LINEAR)
+            scores[angle] = float(np.var(turned.sum(axis=1, dtype=np.float64)))
+        best = max(scores, key=lambda a: scores[a])
+    return round(best, 3)
+
+
+def _median_line_angle(gray: Gray) -> float:
+    angles: list[float] = []
+    weights: list[float] = []
+    for rect in _line_blobs(gray, horizontal=True):
+        points = cv2.boxPoints(rect)
+        edges = [points[(i + 1) % 4] - points[i] for i in range(2)]
+        dx, dy = max(edges, key=lambda e: float(e[0] ** 2 + e[1] ** 2))
+        angle = float(np.degrees(np.arctan2(dy, dx)))  # clockwise on screen (y grows downwards)
+        if angle > 90:
+            angle -= 180
+        elif angle <= -90:
+            angle += 180
+        if abs(angle) <= 15.0:
+            angles.append(angle)
+            weights.append(float(max(rect[1])))
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    median = float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    # minAreaRect angles are clockwise in image coordinates: negate for counter-clockwise.
+    return -median
+
+
+def rotate(gray: NDArray[Any], degrees_ccw: float, *, fill: int = 255) -> NDArray[Any]:
+    """Rotate by any angle counter-clockwise around the centre, growing the canvas, padding with ``fill``."""
+    if abs(degrees_ccw) < 0.01:
+        return gray
+    h, w = gray.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees_ccw, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(h * sin + w * cos + 0.5), int(h * cos + w * sin + 0.5)
+    matrix[0, 2] += new_w / 2 - w / 2
+    matrix[1, 2] += new_h / 2 - h / 2
+    return cv2.warpAffine(
+        gray, matrix, (new_w, new_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
+    )
+
+
+def rotate_clockwise(gray: Gray, degrees: int) -> Gray:
+    """Exact quarter turn clockwise (0, 90, 180, 270)."""
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    code = codes.get(degrees % 360)
+    return gray if code is None else cv2.rotate(gray, code)
+
+
+def noise_level(gray: Gray) -> float:
+    """Rough pixel-noise estimate: median absolute difference from a median-filtered copy."""
+    small = _downscale(gray, 1600)
+    diff = cv2.absdiff(small, cv2.medianBlur(small, 3))
+    return float(np.mean(diff))
+
+
+def denoise(gray: Gray) -> Gray:
+    """Median filter that removes speckle and grain while keeping stroke edges."""
+    return cv2.medianBlur(gray, 3)
+
+
+def binarize(gray: Gray, method: str) -> Gray:
+    """Apply one of :data:`BINARIZATIONS` ("gray" leaves thresholding to Tesseract)."""
+    if method == "gray":
+        return gray
+    if method == "otsu":
+        _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        return out
+    if method == "blur_otsu":
+        _, out = cv2.threshold(cv2.GaussianBlur(gray, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        return out
+    if method == "adaptive":
+        blurred = cv2.GaussianBlur(gray, (5, 5), 0)
+        return cv2.adaptiveThreshold(
+            blurred, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 41, 15
+        )
+    raise ValueError(f"unknown binarization {method!r}; use one of {BINARIZATIONS}")
+
+
+def _downscale(gray: Gray, longest: int) -> Gray:
+    h, w = gray.shape[:2]
+    factor = longest / max(h, w)
+    if factor >= 1.0:
+        return gray
+    return cv2.resize(gray, (int(w * factor), int(h * factor)), interpolation=cv2.INTER_AREA)

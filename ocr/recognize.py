@@ -1,0 +1,230 @@
+"""One page image in, one :class:`OcrPage` out: preprocess, recognise, recover digits.
+
+Runs in a worker process (see :mod:`ocr.pipeline`). Files it writes go to a
+work directory (default ``Settings.pages_dir/<sha256>``): the upright,
+deskewed grayscale page that word boxes refer to (``page-NNNNN.upright.png``)
+and the hOCR of the main pass (``page-NNNNN.hocr``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from athar.errors import CorruptFileError
+from athar.log import short
+from athar.records import OcrPage, OcrWord, PageImage, Preprocessing
+from athar.settings import Settings
+from ocr import digits, tesseract
+from ocr import preprocess as pre
+from ocr.text import clean_word, page_text
+
+log = logging.getLogger(__name__)
+
+CLEAN_NOISE_LEVEL = 2.5  # noise_level() below this: a clean scan, Otsu without probing
+LOW_CONFIDENCE = 55.0  # a main pass below this triggers the orientation check
+PROBE_CANDIDATES = ("blur_otsu", "gray", "adaptive")
+
+
+@dataclass(frozen=True)
+class _Pass:
+    words: list[tesseract.TsvWord]
+    hocr: str | None
+    confidence: float
+
+
+def load_gray(path: str | Path) -> np.ndarray:
+    """Decode a page image file as 8-bit grayscale; CorruptFileError if it cannot be decoded."""
+    gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        try:
+            from PIL import Image
+
+            with Image.open(path) as img:
+                gray = np.asarray(img.convert("L"))
+        except Exception as exc:
+            raise CorruptFileError(
+                f"page image {Path(path).name} cannot be decoded ({type(exc).__name__}); "
+                "the scan is damaged or truncated — recopy or rescan it."
+            ) from None
+    if gray.size == 0:
+        raise CorruptFileError(f"page image {Path(path).name} has no pixels; rescan it.")
+    return gray
+
+
+def _mean_conf(words: list[tesseract.TsvWord]) -> float:
+    confs = [w.conf for w in words if w.conf >= 0]
+    return float(np.mean(confs)) if confs else 0.0
+
+
+def _ink_band(gray: np.ndarray, fraction: float = 0.22) -> np.ndarray:
+    """The horizontal band of the page with the most ink (a cheap probe region)."""
+    h = gray.shape[0]
+    band = max(64, int(h * fraction))
+    if band >= h:
+        return gray
+    ink = (255 - gray.astype(np.float32)).sum(axis=1)
+    window = np.convolve(ink, np.ones(band, dtype=np.float32), mode="valid")
+    top = int(np.argmax(window))
+    return gray[top : top + band]
+
+
+def choose_binarization(
+    gray: np.ndarray, settings: Settings, dpi: int, work: Path
+) -> tuple[str, dict[str, float]]:
+    """Pick a binarisation by evidence: clean scans get Otsu; noisy ones the best of a few probes.
+
+    The probe OCRs the inkiest band of the page once per candidate and keeps
+    the candidate with the highest mean word confidence.
+    """
+    noise = pre.noise_level(gray)
+    if noise < CLEAN_NOISE_LEVEL:
+        return "otsu", {"noise": round(noise, 2)}
+    band = _ink_band(pre.denoise(gray))
+    scores: dict[str, float] = {"noise": round(noise, 2)}
+    probe = work / f"probe-{time.monotonic_ns()}.png"
+    try:
+        for method in PROBE_CANDIDATES:
+            cv2.imwrite(str(probe), pre.binarize(band, method), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+            words, _ = tesseract.recognize(
+                probe,
+                lang=settings.lang,
+                dpi=dpi,
+                psm=6,
+                tessdata_dir=settings.tessdata_dir,
+                timeout=settings.tesseract_timeout,
+            )
+            # confidence weighted by how much text was read, so a blank result cannot win
+            scores[method] = round(_mean_conf(words) * min(1.0, len(words) / 8), 2)
+    finally:
+        probe.unlink(missing_ok=True)
+    best = max(PROBE_CANDIDATES, key=lambda m: scores[m])
+    return best, scores
+
+
+def _run_main(image_path: Path, settings: Settings, dpi: int) -> _Pass:
+    words, hocr = tesseract.recognize(
+        image_path,
+        lang=settings.lang,
+        dpi=dpi,
+        psm=3,
+        tessdata_dir=settings.tessdata_dir,
+        timeout=settings.tesseract_timeout,
+        want_hocr=True,
+    )
+    return _Pass(words, hocr, _mean_conf(words))
+
+
+def recognize_page(image: PageImage, settings: Settings, *, work_dir: Path | None = None) -> OcrPage:
+    """Preprocess, OCR and digit-correct one page; boxes refer to the upright image in ``work_dir``."""
+    started = time.monotonic()
+    work = work_dir or settings.pages_dir / image.sha256
+    work.mkdir(parents=True, exist_ok=True)
+    stem = f"page-{image.page:05d}"
+    gray = load_gray(image.path)
+    dpi = image.dpi
+
+    rotation = 0
+    if pre.looks_sideways(gray):
+        rotation = _osd_rotation(gray, dpi, work, stem, default=90)
+        gray = pre.rotate_clockwise(gray, rotation)
+    skew = pre.estimate_skew(gray)
+    if abs(skew) >= 0.1:
+        gray = pre.rotate(gray, -skew)
+    method, candidates = choose_binarization(gray, settings, dpi, work)
+    denoised = method != "otsu"
+
+    upright = work / f"{stem}.upright.png"
+    ocr_input = work / f"{stem}.ocr.png"
+    cv2.imwrite(str(upright), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    binary = pre.binarize(pre.denoise(gray) if denoised else gray, method)
+    cv2.imwrite(str(ocr_input), binary, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    result = _run_main(ocr_input, settings, dpi)
+
+    if result.confidence < LOW_CONFIDENCE:
+        # Upside-down pages read as garbage: ask OSD, and keep the turned reading only if it is better.
+        turn = _osd_rotation(binary, dpi, work, stem, default=0)
+        if turn in (90, 180, 270):
+            turned_gray = pre.rotate_clockwise(gray, turn)
+            turned = pre.rotate_clockwise(binary, turn)
+            cv2.imwrite(str(ocr_input), turned, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+            second = _run_main(ocr_input, settings, dpi)
+            if second.confidence > result.confidence:
+                result, gray, binary = second, turned_gray, turned
+                rotation = (rotation + turn) % 360
+                cv2.imwrite(str(upright), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+
+    words = [
+        OcrWord(
+            clean_word(w.text),
+            w.conf,
+            (w.left, w.top, w.left + w.width, w.top + w.height),
+            line=_line_key(w),
+            block=w.block,
+        )
+        for w in result.words
+        if clean_word(w.text)
+    ]
+    stats: dict[str, int] = {}
+    if settings.digit_pass:
+        words, stats = digits.recover_digits(words, binary)
+    ocr_input.unlink(missing_ok=True)
+
+    hocr_path = work / f"{stem}.hocr"
+    if result.hocr is not None:
+        hocr_path.write_text(result.hocr, encoding="utf-8")
+    text = page_text(words)
+    confidence = float(np.mean([w.conf for w in words])) if words else 0.0
+    log.debug(
+        "page %d of %s: %d words, conf %.1f, %s, %.2fs",
+        image.page,
+        short(image.sha256),
+        len(words),
+        confidence,
+        method,
+        time.monotonic() - started,
+    )
+    return OcrPage(
+        sha256=image.sha256,
+        page=image.page,
+        text=text,
+        words=tuple(words),
+        confidence=round(confidence, 2),
+        preprocessing=Preprocessing(
+            rotation=rotation,
+            skew_angle=round(skew, 3),
+            binarization=method,
+            denoise=denoised,
+            candidates=candidates,
+            digit_pass=stats,
+        ),
+        engine=tesseract.tesseract_version(),
+        model=tesseract.check_languages(settings.lang, settings.tessdata_dir),
+        width=int(gray.shape[1]),
+        height=int(gray.shape[0]),
+        dpi=dpi,
+        hocr=str(hocr_path) if result.hocr is not None else None,
+        image=str(upright),
+    )
+
+
+def _line_key(word: tesseract.TsvWord) -> int:
+    """A page-unique running line id from Tesseract's block/paragraph/line numbers."""
+    return word.block * 10_000 + word.par * 100 + word.line
+
+
+def _osd_rotation(gray: np.ndarray, dpi: int, work: Path, stem: str, *, default: int) -> int:
+    """Clockwise quarter turn that makes the page upright, by Tesseract OSD on a half-size copy."""
+    small = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    path = work / f"{stem}.osd.png"
+    cv2.imwrite(str(path), small, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    try:
+        rotate, conf = tesseract.detect_orientation(path, dpi=max(70, dpi // 2))
+    finally:
+        path.unlink(missing_ok=True)
+    return rotate if conf >= 1.0 else default
