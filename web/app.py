@@ -46,23 +46,19 @@ _NOT_FOUND_CODES = {"document_not_found", "page_not_found", "original_corrupted"
 # ------------------------------------------------------------------ helpers
 
 
-_MARK = re.compile(r"<(em|mark|b|strong)>(.*?)</\1>", re.DOTALL)
-
-
 def mark_snippet(fragment: str) -> Markup:
-    """A highlight fragment as safe HTML: all text escaped, the engine's highlight tags become <mark>."""
+    """A highlight fragment as safe HTML: all text escaped, the engine's highlight marks become <mark>."""
+    from index.query import HIGHLIGHT_POST, HIGHLIGHT_PRE
+
+    pattern = re.compile(re.escape(HIGHLIGHT_PRE) + "(.*?)" + re.escape(HIGHLIGHT_POST), re.DOTALL)
     out: list[str] = []
     pos = 0
-    for match in _MARK.finditer(fragment):
-        out.append(str(escape(_strip_tags(fragment[pos : match.start()]))))
-        out.append(f"<mark>{escape(_strip_tags(match.group(2)))}</mark>")
+    for match in pattern.finditer(fragment):
+        out.append(str(escape(fragment[pos : match.start()])))
+        out.append(f"<mark>{escape(match.group(1))}</mark>")
         pos = match.end()
-    out.append(str(escape(_strip_tags(fragment[pos:]))))
+    out.append(str(escape(fragment[pos:])))
     return Markup("".join(out))
-
-
-def _strip_tags(text: str) -> str:
-    return re.sub(r"</?(em|mark|b|strong)>", "", text)
 
 
 def _snippets(hit: dict[str, Any]) -> list[str]:
@@ -235,7 +231,7 @@ def create_app(
         assert query is not None
         if doc_type and doc_type not in DOC_TYPES:
             raise data.BadParameterError(f"type must be one of {', '.join(DOC_TYPES)}.")
-        start, end = data.clean_date("from", date_from), data.clean_date("to", date_to)
+        start, end = data.clean_text("from", date_from), data.clean_text("to", date_to)
         where = data.clean_text("place", place)
         filters: dict[str, Any] = {
             "type": doc_type or None,
@@ -251,6 +247,7 @@ def create_app(
             raise data.BadParameterError("page is out of range (at most the first 10,000 results).")
         result = data.run_search(
             engine.get(),
+            settings,
             query,
             doc_type=doc_type or None,
             date_from=start,
@@ -285,11 +282,11 @@ def create_app(
         assert who_name is not None
         if not 1 <= size <= 100:
             raise data.BadParameterError("size must be between 1 and 100.")
-        mother_name, year = data.clean_text("mother", mother), data.clean_year(born)
+        mother_name, year = data.clean_text("mother", mother), data.clean_text("born", born)
         where = data.clean_text("place", place)
         filters: dict[str, Any] = {"mother": mother_name, "born": year, "place": where, "size": size}
         result = data.run_person(
-            engine.get(), who_name, mother=mother_name, born=year, place=where, size=size
+            engine.get(), settings, who_name, mother=mother_name, born=year, place=where, size=size
         )
         count = data.result_count(result)
         record_search(
@@ -398,7 +395,8 @@ def create_app(
         if page < 1:
             raise scan.PageNotFoundError("Pages are numbered from 1.")
         original = original_path(settings, sha256)
-        layout = scan.page_layout(settings, sha256, page)
+        entry = data.page_entry(engine.get(), settings, sha256, page)
+        layout = scan.page_layout(settings, sha256, page, hocr=entry.get("hocr"))
         if not original.exists() and not (layout.image and Path(layout.image).exists()):
             raise data.DocumentNotFoundError("The original of this document is not in the originals store.")
         path = scan.page_image(settings, sha256, page, layout, original)

@@ -17,7 +17,6 @@ from athar.settings import Settings
 from athar.storage import QUARANTINED, StateStore
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 MAX_QUERY_CHARS = 10_000
 
 
@@ -49,32 +48,6 @@ def check_sha256(value: str) -> str:
     return value
 
 
-def clean_date(name: str, value: str | None) -> str | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD (Eastern digits accepted), or None when empty."""
-    from athar.arabic import normalize_digits
-
-    if value is None or not value.strip():
-        return None
-    text = normalize_digits(value.strip())
-    if not DATE.match(text):
-        raise BadParameterError(
-            f"{name}: write the date as YYYY, YYYY-MM or YYYY-MM-DD (got {value[:20]!r})."
-        )
-    return text
-
-
-def clean_year(value: str | None) -> int | None:
-    """A birth year 1850-2100 (Eastern digits accepted), or None when empty."""
-    from athar.arabic import normalize_digits
-
-    if value is None or not value.strip():
-        return None
-    text = normalize_digits(value.strip())
-    if not text.isdigit() or not 1850 <= int(text) <= 2100:
-        raise BadParameterError(f"born: write the birth year as four digits, e.g. 1985 (got {value[:20]!r}).")
-    return int(text)
-
-
 def clean_text(name: str, value: str | None, *, required: bool = False) -> str | None:
     """Trimmed text parameter; an error when required and empty or longer than allowed."""
     text = (value or "").strip()
@@ -92,6 +65,7 @@ def clean_text(name: str, value: str | None, *, required: bool = False) -> str |
 
 def run_search(
     client: Any,
+    settings: Settings,
     query: str,
     *,
     doc_type: str | None,
@@ -107,6 +81,7 @@ def run_search(
     result = search(
         client,
         query,
+        settings=settings,
         doc_type=doc_type,
         date_from=date_from,
         date_to=date_to,
@@ -119,18 +94,19 @@ def run_search(
 
 def run_person(
     client: Any,
+    settings: Settings,
     name: str,
     *,
     mother: str | None,
-    born: int | None,
+    born: str | None,
     place: str | None,
     size: int,
 ) -> dict[str, Any]:
     """Person search through ``index.query.person`` (the `athar person` function)."""
     from index.query import person
 
-    result = person(client, name, mother=mother, born=born, place=place, size=size)
-    return plain(result)
+    hits = person(client, name, settings=settings, mother=mother, born=born, place=place, size=size)
+    return {"hits": plain(hits)}  # the shape `athar person --json` prints
 
 
 def result_count(result: dict[str, Any]) -> int:

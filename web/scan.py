@@ -145,7 +145,7 @@ def _from_hocr(path: str | None) -> PageLayout | None:
     (width, height), words = parse_hocr(markup)
     if not width or not height:
         return None
-    sibling = Path(path).with_suffix(".png")
+    sibling = Path(path).with_suffix(".upright.png")  # page-NNNNN.hocr -> page-NNNNN.upright.png
     return PageLayout(
         width=width,
         height=height,
