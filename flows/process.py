@@ -120,7 +120,7 @@ def process_batch(
         job = _Started(sha256)
         try:
             path = verify_original(settings, sha256)
-            job.document = steps.inspect_original(path, settings)
+            job.document = steps.with_drop_source(steps.inspect_original(path, settings), store)
             for item in steps.page_images(job.document, path, settings):
                 if isinstance(item, PageFailure):
                     job.failures.append(item)

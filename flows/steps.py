@@ -15,7 +15,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from athar.records import (
     SourceDocument,
 )
 from athar.settings import Settings
+from athar.storage import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ LOW_CONFIDENCE = 60.0  # pages under this mean word confidence are listed in run
 def ocr_cache_key(settings: Settings) -> str:
     """Short hash of what changes a page's recognition: pipeline version, language, model dir, DPI."""
     basis = json.dumps(
-        [PIPELINE_VERSION, settings.lang, settings.digit_model, settings.tessdata_dir, settings.dpi],
+        [PIPELINE_VERSION, settings.lang, settings.digit_pass, settings.tessdata_dir, settings.dpi],
         sort_keys=True,
     )
     return hashlib.sha256(basis.encode()).hexdigest()[:12]
@@ -154,6 +155,15 @@ def inspect_original(path: Path, settings: Settings) -> SourceDocument:
     from ocr.intake import inspect
 
     return inspect(path, settings)
+
+
+def with_drop_source(document: SourceDocument, store: StateStore) -> SourceDocument:
+    """Show where the scan was dropped (bucket URL + object name, as data) instead of the store path."""
+    drops = store.drops(document.sha256)
+    if not drops:
+        return document
+    first = drops[0]
+    return replace(document, source=f"{first['bucket'].rstrip('/')}/{first['object_key']}")
 
 
 def page_images(
