@@ -17,6 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from athar.arabic import name_keys
 from athar.records import Event, Mention, Person
 from nlp.dates import find_date_spans
@@ -354,17 +356,34 @@ def _places(tokens: Sequence[Token]) -> list[tuple[int, int, Place]]:
     return out
 
 
-def _find_labels(tokens: Sequence[Token], *, need_colon: bool) -> list[tuple[int, int, str]]:
+def _near(a: str, b: str) -> bool:
+    """OCR-tolerant token equality: one edit allowed in words of four letters or more."""
+    return a == b or (min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b, score_cutoff=1) <= 1)
+
+
+def _label_at(key: tuple[str, ...], fuzzy: bool) -> str | None:
+    found = _LABELS.get(key)
+    if found is not None or not fuzzy:
+        return found
+    for label, kind in _LABELS.items():
+        if len(label) == len(key) and all(_near(a, b) for a, b in zip(label, key, strict=True)):
+            return kind
+    return None
+
+
+def _find_labels(
+    tokens: Sequence[Token], *, need_colon: bool, fuzzy: bool = False
+) -> list[tuple[int, int, str]]:
     """Labels in a token list: (start, end, field). With ``need_colon`` a label must start the list,
-    follow punctuation, or be followed by ':'."""
+    follow punctuation, or be followed by ':'. ``fuzzy`` tolerates one OCR error per long word."""
     out = []
     i = 0
     while i < len(tokens):
         hit = None
         for n in range(min(_MAX_LABEL, len(tokens) - i), 0, -1):
-            key = tuple(t.norm for t in tokens[i : i + n])
-            if key in _LABELS:
-                hit = (i, i + n, _LABELS[key])
+            kind = _label_at(tuple(t.norm for t in tokens[i : i + n]), fuzzy)
+            if kind is not None:
+                hit = (i, i + n, kind)
                 break
         if hit:
             at_start = i == 0 or (not _is_word(tokens[i - 1]) and not tokens[i - 1].norm.isdigit())
@@ -429,14 +448,16 @@ def _context(lines: Sequence[Line], skip: set[int], doc_type: str | None) -> _Co
 
 def _header(line: Line) -> list[tuple[int, int, str]] | None:
     toks = line.tokens
-    labels = _find_labels(toks, need_colon=False)
+    words = sum(1 for t in toks if _is_word(t))
+    if words < 3 or words > 30 or sum(t.norm.isdigit() for t in toks) > 2:
+        return None
+    labels = _find_labels(toks, need_colon=False, fuzzy=True)
     fields = [k for *_x, k in labels]
     covered = sum(e - s for s, e, _k in labels)
-    words = sum(1 for t in toks if _is_word(t))
     if (
         len(labels) >= 3
         and "name" in fields
-        and covered >= 0.7 * max(1, words)
+        and covered >= 0.6 * max(1, words)
         and not any(t.norm == ":" for t in toks)
     ):
         return labels
@@ -514,7 +535,10 @@ def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft
                 else:
                     i = j
             continue
-        # a run of name words shared by this and the following word columns
+        # a run of name words shared by this and the following word columns; a serial number or
+        # stray mark before it (serial and name read as one cell) is skipped
+        while i < n - 1 and not _is_word(tokens[i]) and re.fullmatch(r"\d{1,6}|\W", tokens[i].norm):
+            i += 1
         j = i
         while j < n and _is_word(tokens[j]):
             j += 1
