@@ -20,6 +20,7 @@ import numpy as np
 TEMPLATES = Path(__file__).with_name("data") / "digit_templates.npz"
 LABELS = "٠١٢٣٤٥٦٧٨٩0123456789/-"
 SIDE = 16
+NEIGHBOURS = 7
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,26 @@ def _templates() -> tuple[np.ndarray, np.ndarray]:
     return data["features"].astype(np.float32), data["labels"]
 
 
-def classify(vector: np.ndarray) -> tuple[str, float]:
-    """Nearest template's label and distance."""
+EASTERN_SET = "٠١٢٣٤٥٦٧٨٩/-"
+WESTERN_SET = "0123456789/-"
+
+
+def classify(vector: np.ndarray, allowed: str = LABELS) -> tuple[str, float]:
+    """Nearest template's label and distance, among templates whose label is in ``allowed``."""
     feats, labels = _templates()
     distances = np.sqrt(((feats - vector) ** 2).sum(axis=1))
-    best = int(np.argmin(distances))
-    return LABELS[int(labels[best])], float(distances[best])
+    if allowed != LABELS:
+        mask = np.isin(labels, [LABELS.index(ch) for ch in allowed])
+        distances = np.where(mask, distances, np.inf)
+    # vote among the nearest templates (fonts disagree on details such as the teeth of ٢ and ٣)
+    nearest = np.argsort(distances)[:NEIGHBOURS]
+    votes: dict[int, float] = {}
+    for index in nearest:
+        if np.isfinite(distances[index]):
+            votes[int(labels[index])] = votes.get(int(labels[index]), 0.0) + 1.0 / (1e-3 + distances[index])
+    label = max(votes, key=lambda k: votes[k])
+    best = min(float(distances[i]) for i in nearest if int(labels[i]) == label)
+    return LABELS[label], best
 
 
 def components(binary_crop: np.ndarray, min_area: int) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
@@ -88,9 +103,18 @@ def read_number(binary_crop: np.ndarray, line_height: float, max_distance: float
     comps = components(binary_crop, min_area)
     if len(comps) < 2:
         return None
+    vectors = [features(mask, line_height) for mask, _ in comps]
+    first = [classify(v) for v in vectors]
+    if any(distance > max_distance for _, distance in first):
+        return None
+    # One number uses one digit set: re-read every glyph among the set most glyphs matched
+    # (a Western 0 and an Eastern ٥ are the same oval).
+    eastern = sum(1 for label, _ in first if label in "٠١٢٣٤٥٦٧٨٩")
+    western = sum(1 for label, _ in first if label in "0123456789")
+    allowed = EASTERN_SET if eastern >= western else WESTERN_SET
     glyphs = []
-    for mask, box in comps:
-        label, distance = classify(features(mask, line_height))
+    for vector, (_, box) in zip(vectors, comps, strict=True):
+        label, distance = classify(vector, allowed)
         if distance > max_distance:
             return None
         glyphs.append(Glyph(label, distance, box))

@@ -174,6 +174,8 @@ def _inspect_image(path: Path, settings: Settings) -> int:
                 with Image.open(path) as img:
                     check_pixels(img.width, img.height, settings, str(path))
                     frames = int(getattr(img, "n_frames", 1))
+                    if frames == 1:
+                        img.load()  # decode once: a truncated file fails here, as the document
             finally:
                 Image.MAX_IMAGE_PIXELS = previous
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:

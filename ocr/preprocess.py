@@ -35,9 +35,7 @@ def _ink(gray: Gray) -> Gray:
     return mask
 
 
-def _line_blobs(
-    gray: Gray, *, horizontal: bool
-) -> list[Any]:
+def _line_blobs(gray: Gray, *, horizontal: bool) -> list[Any]:
     """minAreaRect of word/line blobs after smearing ink along one axis."""
     mask = _ink(cv2.medianBlur(gray, 5))  # median first: grain and speckle would bridge lines
     scale = max(gray.shape) / 2500.0
@@ -159,9 +157,7 @@ def binarize(gray: Gray, method: str) -> Gray:
         return out
     if method == "adaptive":
         blurred = cv2.GaussianBlur(gray, (5, 5), 0)
-        return cv2.adaptiveThreshold(
-            blurred, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 41, 15
-        )
+        return cv2.adaptiveThreshold(blurred, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 41, 15)
     raise ValueError(f"unknown binarization {method!r}; use one of {BINARIZATIONS}")
 
 

@@ -1,6 +1,7 @@
 """Build ocr/data/digit_templates.npz: digit glyph templates from many Arabic fonts.
 
-Run once after `apt-get install fonts-kacst fonts-kacst-one fonts-arabeyes fonts-sil-scheherazade`:
+Run once after `apt-get install fonts-kacst fonts-kacst-one fonts-arabeyes fonts-sil-scheherazade
+fonts-noto-core fonts-droid-fallback fonts-freefont-ttf fonts-hosny-thabit fonts-sil-lateef`:
     .venv/bin/python scripts/build_digit_templates.py
 Amiri and DejaVu are deliberately left out: the test-page generator (tests/synth.py) draws with them, so
 benchmarks measure the classifier on fonts it never saw.
@@ -26,6 +27,11 @@ FONT_GLOBS = (
     "/usr/share/fonts/truetype/fonts-arabeyes/*.ttf",
     "/usr/share/fonts/truetype/scheherazade/*.ttf",
     "/usr/share/fonts/opentype/scheherazade/*.ttf",
+    "/usr/share/fonts/truetype/noto/Noto*Arabic-*.ttf",
+    "/usr/share/fonts/truetype/freefont/Free*.ttf",
+    "/usr/share/fonts/opentype/fonts-hosny-thabit/Thabit*.ttf",
+    "/usr/share/fonts/opentype/lateef/Lateef-*.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSans*.ttf",
 )
 SKIP = (
     "Decorative",
