@@ -301,7 +301,9 @@ def create_app(
         )
         return {**result, "total": count, "query": who_name, "filters": filters}
 
-    def _page_view(sha256: str, page: int, q: str | None, span: str | None) -> dict[str, Any]:
+    def _page_view(
+        sha256: str, page: int, q: str | None, span: str | None, person: str | None = None
+    ) -> dict[str, Any]:
         client = engine.get()
         doc = data.document_entry(client, settings, sha256)
         numbers = [p["page"] for p in doc["pages"]]
@@ -313,12 +315,22 @@ def create_app(
         entry = data.page_entry(client, settings, sha256, page)
         layout = scan.page_layout(settings, sha256, page, hocr=entry.get("hocr"))
         marked = set(scan.matching_words(layout.words, scan.query_terms(q or "")))
-        if span:
-            match = re.fullmatch(r"(\d+)-(\d+)", span)
-            if match:
-                marked.update(
-                    scan.words_in_span(layout.words, entry.get("text") or "", int(match[1]), int(match[2]))
-                )
+        spans: list[tuple[int, int]] = []
+        if span and (match := re.fullmatch(r"(\d+)-(\d+)", span)):
+            spans.append((int(match[1]), int(match[2])))
+        if person:
+            spans += [
+                (int(p["start"]), int(p["end"]))
+                for p in entry.get("persons") or []
+                if p.get("name") == person and p.get("end")
+            ]
+        by_span = {
+            i for a, b in spans for i in scan.words_in_span(layout.words, entry.get("text") or "", a, b)
+        }
+        if by_span:
+            marked = by_span  # the person's own words, not every word that shares a name part
+        elif person:
+            marked.update(scan.matching_words(layout.words, scan.query_terms(person)))
         return {
             "document": doc,
             "page": page,
@@ -378,9 +390,11 @@ def create_app(
         tags=["documents"],
         summary="One page: OCR text, word boxes, matched words for q, persons, dates and places",
     )
-    def api_page(sha256: str, page: int, q: str | None = None, span: str | None = None) -> dict[str, Any]:
+    def api_page(
+        sha256: str, page: int, q: str | None = None, span: str | None = None, person: str | None = None
+    ) -> dict[str, Any]:
         data.check_sha256(sha256)
-        return _page_view(sha256, page, q, span)
+        return _page_view(sha256, page, q, span, person)
 
     @app.get(
         "/api/documents/{sha256}/pages/{page}/image",
@@ -490,12 +504,8 @@ def create_app(
             try:
                 result = _audited_person(request, "page", name, mother, born, place, 20)
                 for hit in result.get("hits") or []:
-                    span = f"{hit.get('start')}-{hit.get('end')}" if hit.get("end") else ""
-                    hit["link"] = (
-                        "/doc/"
-                        + str(hit.get("sha256"))
-                        + "?"
-                        + urlencode({"page": hit.get("page") or 1, "q": hit.get("name") or "", "span": span})
+                    hit["link"] = f"/doc/{hit.get('sha256')}?" + urlencode(
+                        {"page": hit.get("page") or 1, "person": hit.get("name") or ""}
                     )
                 context["result"] = result
             except AtharError as exc:
@@ -504,11 +514,16 @@ def create_app(
 
     @app.get("/doc/{sha256}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(
-        request: Request, sha256: str, page: str | None = None, q: str | None = None, span: str | None = None
+        request: Request,
+        sha256: str,
+        page: str | None = None,
+        q: str | None = None,
+        span: str | None = None,
+        person: str | None = None,
     ) -> HTMLResponse:
         data.check_sha256(sha256)
         number = int(page) if page and page.isdigit() else 1
-        view = _page_view(sha256, number, q, span)
+        view = _page_view(sha256, number, q, span, person)
         matched = set(view["matched"])
         boxes = [
             {

@@ -74,6 +74,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "death_report": ("تقرير وفاة", "death report"),
     "transfer_list": ("قائمة نقل", "transfer list"),
     "other": ("أخرى", "other"),
+    "event_arrest": ("اعتقال", "arrest"),
+    "event_detention": ("احتجاز", "detention"),
+    "event_transfer": ("نقل", "transfer"),
+    "event_trial": ("محاكمة", "trial"),
+    "event_sentence": ("حكم", "sentence"),
+    "event_release": ("إفراج", "release"),
+    "event_death": ("وفاة", "death"),
 }
 
 DOC_TYPES = ("prison_register", "court_record", "death_report", "transfer_list", "other")

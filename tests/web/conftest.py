@@ -43,7 +43,7 @@ class Corpus:
     person: synth.TruthPerson  # a person of flows_doc whose name OCR read correctly
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def web_settings(search_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:  # noqa: F811
     data_dir = tmp_path_factory.mktemp("web-data")
     return load_settings().with_(
@@ -51,7 +51,7 @@ def web_settings(search_url: str, tmp_path_factory: pytest.TempPathFactory) -> S
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def client(web_settings: Settings) -> Iterator[Any]:
     from index.client import make_client
 
@@ -108,7 +108,7 @@ def _read_correctly(text: str, candidates: list[str]) -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def corpus(web_settings: Settings, client: Any, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     folder = tmp_path_factory.mktemp("web-corpus")
     register = synth.make_page(11, "prison_register", rows=4)
@@ -138,7 +138,7 @@ def corpus(web_settings: Settings, client: Any, tmp_path_factory: pytest.TempPat
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app(web_settings: Settings, client: Any, corpus: Corpus) -> Any:
     from web.app import create_app
     from web.auth import AuthConfig

@@ -154,3 +154,17 @@ def test_status_lists_counts_and_the_quarantine(http: TestClient, web_settings: 
     assert body["quarantined"][0]["code"] == "corrupt_pdf"
     page = http.get("/operator?lang=en").text
     assert "corrupt_pdf" in page and "The PDF is damaged; rescan it." in page
+
+
+def test_person_link_marks_that_persons_words_only(http: TestClient, corpus: Corpus) -> None:
+    hit = http.get("/api/person", params={"name": corpus.person.name}).json()["hits"][0]
+    body = http.get(
+        f"/api/documents/{hit['sha256']}/pages/{hit['page']}", params={"person": hit["name"]}
+    ).json()
+    marked = [body["words"][i]["text"] for i in body["matched"]]
+    name_words = {normalize_arabic(w) for w in hit["name"].split()}
+    assert name_words <= {normalize_arabic(w) for w in marked}
+    boxes = [body["words"][i]["bbox"] for i in body["matched"]]
+    heights = sorted(w["bbox"][3] - w["bbox"][1] for w in body["words"])
+    band = max(b[3] for b in boxes) - min(b[1] for b in boxes)
+    assert band <= 3 * heights[len(heights) // 2], "words of other rows were marked"

@@ -146,8 +146,12 @@ def test_search_in_arabic_then_see_the_word_boxed_on_the_scan(
     print(f"screenshots in {shots}")
 
 
-def test_person_search_page_links_to_the_record(browser: Any, server: str, corpus: Corpus) -> None:
+def test_person_search_page_links_to_the_record(
+    browser: Any, server: str, corpus: Corpus, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     from selenium.webdriver.common.by import By
+
+    shots = tmp_path_factory.mktemp("screenshots-person")
 
     browser.get(server + "/person?lang=en")
     assert browser.execute_script("return document.documentElement.dir") == "ltr"
@@ -158,6 +162,12 @@ def test_person_search_page_links_to_the_record(browser: Any, server: str, corpu
     first = browser.find_element(By.CSS_SELECTOR, ".person h2 a")
     assert first.text == corpus.person.name or first.text.split()[0] == corpus.person.first
     assert browser.find_element(By.CSS_SELECTOR, ".person .why").text
+    browser.save_screenshot(str(shots / "person.png"))
     first.click()
     _wait(browser, "svg#scan rect.hitbox")
+    browser.save_screenshot(str(shots / "person-document.png"))
+    browser.get(server + "/operator")
+    _wait(browser, ".counts")
+    browser.save_screenshot(str(shots / "operator.png"))
+    print(f"screenshots in {shots}")
     browser.get(server + "/?lang=ar")  # back to Arabic for other tests

@@ -166,3 +166,42 @@ def test_pages_are_arabic_first_with_english_on_request(open_http: TestClient) -
     assert '<html lang="en" dir="ltr">' in english.text and "Mother&#39;s name" in english.text
     assert '<html lang="en" dir="ltr">' in open_http.get("/").text  # remembered in a cookie
     assert '<html lang="ar" dir="rtl">' in open_http.get("/", params={"lang": "ar"}).text
+
+
+def test_serve_command_answers_on_loopback(tmp_path: Any, search_url: str) -> None:
+    """`athar serve` as a real process: listens on 127.0.0.1, answers, stops on SIGINT."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATHAR_WEB_")}
+    env.update(ATHAR_DATA_DIR=str(tmp_path), ATHAR_SEARCH_URL=search_url)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "athar.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2) as response:
+                    assert response.status == 200
+                    assert json.loads(response.read())["counts"]["indexed"] == 0
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+                assert time.monotonic() < deadline, "athar serve did not answer"
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=30)[0].decode()
+    assert f"http://127.0.0.1:{port}/" in output and "Traceback" not in output
