@@ -30,12 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rapidfuzz import fuzz  # noqa: E402
+from rapidfuzz import fuzz
 
-from athar.arabic import normalize_arabic  # noqa: E402
-from athar.records import Analysis  # noqa: E402
-from nlp.places import resolve_place  # noqa: E402
-from tests import synth  # noqa: E402
+from athar.arabic import normalize_arabic
+from athar.records import Analysis
+from nlp.places import resolve_place
+from tests import synth
 
 NAME_THRESHOLD = 85.0
 
@@ -180,7 +180,9 @@ def ocr_pages(n_pages: int, degraded: bool) -> Score | None:
             path = Path(tmp) / f"p{i}.png"
             image.save(path, dpi=(300, 300))
             doc = extract_document(path, settings, work_dir=Path(tmp) / f"w{i}", jobs=1)
-            score_page(score, analyze_pages(doc.pages, settings), truth.persons, truth.dates, truth.places, doc_type)
+            score_page(
+                score, analyze_pages(doc.pages, settings), truth.persons, truth.dates, truth.places, doc_type
+            )
     return score
 
 

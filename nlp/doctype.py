@@ -53,7 +53,7 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
 }
 _PATTERNS = {
-    kind: [(re.compile(r"(?<![\u0621-\u064a])" + re.escape(cue)), w) for cue, w in cues]
+    kind: [(re.compile(r"(?<![\u0621-\u064a])(?:ال|وال|بال)?" + re.escape(cue)), w) for cue, w in cues]
     for kind, cues in _CUES.items()
 }
 

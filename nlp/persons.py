@@ -94,6 +94,7 @@ _label(
     "الطبيب الشرعي",
 )
 _MAX_LABEL = max(len(k) for k in _LABELS)
+_LABEL_STARTS = {k[0] for k in _LABELS}
 _PERSON_FIELDS = ("name", "father", "grandfather", "family", "mother", "birth", "nid")
 
 _TRIGGERS = {
@@ -321,18 +322,20 @@ def _dates(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
 
 def _places(tokens: Sequence[Token]) -> list[tuple[int, int, Place]]:
     """Gazetteer places and facilities in a token list: (first token, last token + 1, place)."""
-    gaz = gazetteer().by_words
+    gazette = gazetteer()
+    gaz = gazette.by_words
     out = []
     i = 0
     while i < len(tokens):
         hit = None
+        longest = gazette.longest_from(tokens[i].norm)
         if (
             tokens[i].norm in ("فرع", "الفرع")
             and i + 1 < len(tokens)
             and re.fullmatch(r"\d{3}", tokens[i + 1].norm)
         ):
             hit = (i, i + 2, branch(tokens[i + 1].norm))
-        for n in range(min(6, len(tokens) - i), 0, -1):
+        for n in range(min(longest, len(tokens) - i), 0, -1):
             if hit:
                 break
             key = tuple(t.norm for t in tokens[i : i + n])
@@ -380,6 +383,9 @@ def _find_labels(
     i = 0
     while i < len(tokens):
         hit = None
+        if not fuzzy and tokens[i].norm not in _LABEL_STARTS:
+            i += 1
+            continue
         for n in range(min(_MAX_LABEL, len(tokens) - i), 0, -1):
             kind = _label_at(tuple(t.norm for t in tokens[i : i + n]), fuzzy)
             if kind is not None:

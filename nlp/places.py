@@ -39,6 +39,14 @@ class Gazetteer:
     by_words: dict[tuple[str, ...], Place]
     by_latin: dict[str, Place]
     by_id: dict[str, Place]
+    starts: dict[str, int]  # first word of a name -> most words of a name starting with it
+
+    def longest_from(self, word: str) -> int:
+        """How many words a name starting with ``word`` (or ``word`` without a و/ب/ل/ف prefix) may have."""
+        n = self.starts.get(word, 0)
+        if len(word) > 3 and word[0] in _PREFIXES:
+            n = max(n, self.starts.get(word[1:], 0))
+        return n
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -87,7 +95,10 @@ def gazetteer() -> Gazetteer:
         for line in handle:
             ident, _gid, _admin, _pop, latin, arabic = line.rstrip("\n").split("\t")
             add(Place(ident, "LOCATION", latin.split("|")[0]), latin.split("|"), arabic.split("|"))
-    return Gazetteer(by_words, by_latin, by_id)
+    starts: dict[str, int] = {}
+    for key in by_words:
+        starts[key[0]] = max(starts.get(key[0], 0), len(key))
+    return Gazetteer(by_words, by_latin, by_id, starts)
 
 
 def resolve_place(name: str) -> Place | None:
@@ -132,7 +143,8 @@ def find_places(text: NormText, page: int = 0) -> list[Mention]:
             i += 1
             continue
         matched = False
-        for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
+        longest = gaz.longest_from(tokens[i])
+        for n in range(min(longest, len(tokens) - i), 0, -1):
             if any(j in taken for j in range(i, i + n)):
                 continue
             if (
