@@ -28,6 +28,7 @@ from athar.settings import Settings
 log = logging.getLogger(__name__)
 
 DISPLAY_MAX_WIDTH = 1600
+MIN_SKEW = 0.1  # the OCR stage leaves smaller skews uncorrected
 JPEG_QUALITY = 82
 
 
@@ -43,7 +44,8 @@ class PageLayout:
     height: int
     words: tuple[OcrWord, ...]
     dpi: int = 300
-    rotation: int = 0
+    rotation: int = 0  # clockwise quarter turns OCR applied to make the page upright
+    skew: float = 0.0  # degrees OCR's deskew measured (corrected when >= MIN_SKEW)
     image: str | None = None  # upright image the boxes refer to, when the OCR stage kept it
     origin: str = "none"  # "ocr-cache", "hocr" or "none"
 
@@ -70,6 +72,7 @@ def _from_cache(settings: Settings, sha256: str, page: int) -> PageLayout | None
         words=ocr.words,
         dpi=ocr.dpi,
         rotation=ocr.preprocessing.rotation,
+        skew=ocr.preprocessing.skew_angle,
         image=data.get("image"),
         origin="ocr-cache",
     )
@@ -212,7 +215,7 @@ def words_in_span(words: tuple[OcrWord, ...], text: str, start: int, end: int) -
 
 
 def _cache_file(settings: Settings, sha256: str, page: int, layout: PageLayout) -> Path:
-    tag = f"r{layout.rotation}-{layout.width}x{layout.height}"
+    tag = f"r{layout.rotation}-s{layout.skew:.3f}-{layout.width}x{layout.height}"
     return settings.data_dir / "cache" / "web" / sha256 / f"p{page:05d}-{tag}.jpg"
 
 
@@ -278,6 +281,23 @@ def _render_original(settings: Settings, original: Path, page: int, dpi: int) ->
     )
 
 
+def upright(img: Any, layout: PageLayout) -> Any:
+    """The page turned and deskewed exactly as the OCR stage did (same functions), as grayscale."""
+    import numpy as np
+    from PIL import Image
+
+    from ocr.preprocess import rotate, rotate_clockwise
+
+    if not layout.rotation and abs(layout.skew) < MIN_SKEW:
+        return img
+    gray = np.asarray(img.convert("L"))
+    if layout.rotation:
+        gray = rotate_clockwise(gray, layout.rotation)
+    if abs(layout.skew) >= MIN_SKEW:
+        gray = rotate(gray, -layout.skew)
+    return Image.fromarray(gray)
+
+
 def page_image(settings: Settings, sha256: str, page: int, layout: PageLayout, original: Path) -> Path:
     """A JPEG of the page matching ``layout``'s size (cached); built from the kept image or the original."""
     target = _cache_file(settings, sha256, page, layout)
@@ -289,11 +309,7 @@ def page_image(settings: Settings, sha256: str, page: int, layout: PageLayout, o
         img = _open_limited(layout.image, settings, f"page {page} image")
         img.load()
     else:
-        img = _render_original(settings, original, page, layout.dpi or settings.dpi)
-        if layout.rotation:
-            img = img.rotate(
-                -layout.rotation, expand=True, fillcolor=255 if img.mode == "L" else (255, 255, 255)
-            )
+        img = upright(_render_original(settings, original, page, layout.dpi or settings.dpi), layout)
     if layout.width and layout.height and img.size != (layout.width, layout.height):
         img = img.resize((layout.width, layout.height), Image.Resampling.BILINEAR)
     if img.width > DISPLAY_MAX_WIDTH:
