@@ -4,9 +4,9 @@ Ids derive from content — document ``sha256``; page ``sha256:page``; person
 ``sha256:page:start-end`` — so loading the same document again overwrites its
 entries instead of duplicating them; entries a previous run wrote that the new
 run no longer produces (e.g. a person span the NLP stage now reads differently)
-are pruned afterwards. Loading streams in chunks; 429 responses are retried by
-the client helper with backoff, per-item 5xx responses by :func:`load` itself;
-what still fails is listed in the :class:`LoadReport`.
+are pruned afterwards. Loading streams in chunks sent on a few threads; requests
+and entries refused with 429 or 5xx are retried with backoff; what still fails
+is listed in the :class:`LoadReport`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -24,8 +26,8 @@ from athar.arabic import name_keys, normalize_arabic, skeleton
 from athar.log import short
 from athar.records import Analysis, ExtractedDocument, Mention, OcrPage, Person
 from athar.settings import Settings
-from index.client import engine_errors
-from index.schema import alias_name, ensure_indices
+from index.client import engine_errors, translate
+from index.schema import KINDS, alias_name, ensure_indices
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +223,60 @@ def _kind(index: str, settings: Settings) -> str:
     return index
 
 
+def _send(
+    client: Any, settings: Settings, chunk: list[dict[str, Any]], max_retries: int
+) -> list[LoadFailure]:
+    """One bulk request for ``chunk``, retrying the request or its items on 429/5xx; returns refusals."""
+    from opensearchpy import exceptions as ox
+
+    for attempt in range(max_retries + 1):
+        body: list[dict[str, Any]] = []
+        for action in chunk:
+            body.append({"index": {"_index": action["_index"], "_id": action["_id"]}})
+            body.append(action["_source"])
+        try:
+            response = client.bulk(body=body, request_timeout=120)
+        except (ox.ConnectionError, ox.TransportError) as exc:
+            status = exc.status_code if isinstance(exc.status_code, int) else 0
+            retryable = isinstance(exc, ox.ConnectionError) or status == 429 or status >= 500
+            if not retryable or attempt == max_retries:
+                raise translate(exc) from None
+            time.sleep(min(10.0, 0.5 * 2**attempt))
+            continue
+        again: list[dict[str, Any]] = []
+        failures: list[LoadFailure] = []
+        for action, item in zip(chunk, response["items"], strict=True):
+            info = next(iter(item.values()))
+            status = int(info.get("status", 0))
+            if status < 300:
+                continue
+            if (status == 429 or status >= 500) and attempt < max_retries:
+                again.append(action)
+                continue
+            error = info.get("error")
+            reason = error.get("type", "error") if isinstance(error, dict) else str(error)
+            failures.append(
+                LoadFailure(_kind(action["_index"], settings), action["_id"], status, reason[:200])
+            )
+        if not again:
+            return failures
+        log.warning("retrying %d entries the engine could not take (429/5xx)", len(again))
+        time.sleep(min(10.0, 0.5 * 2**attempt))
+        chunk = again
+    return []  # not reached: the last attempt returns or raises
+
+
+def _chunks(stream: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for action in stream:
+        chunk.append(action)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def load(
     client: Any,
     settings: Settings,
@@ -230,14 +286,14 @@ def load(
     chunk_size: int = 500,
     max_retries: int = 4,
     prune: bool = True,
+    workers: int = 2,
 ) -> LoadReport:
     """Index documents, pages and persons; returns counts and the entries that failed.
 
-    ``refresh`` makes the result searchable before returning; ``prune`` removes entries of the same
-    documents left by an earlier run that this run did not rewrite.
+    Bulk requests of ``chunk_size`` entries go out on ``workers`` threads while the next ones are
+    prepared. ``refresh`` makes the result searchable before returning; ``prune`` removes entries of the
+    same documents left by an earlier run that this run did not rewrite.
     """
-    from opensearchpy import helpers
-
     began = time.monotonic()
     ensure_indices(client, settings)
     ingested_at = datetime.now(UTC).isoformat(timespec="microseconds")
@@ -249,64 +305,26 @@ def load(
             shas.append(doc.document.sha256)
             yield doc
 
-    pending: dict[str, dict[str, Any]] = {}
-
-    def remembered(stream: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        for action in stream:
-            pending[action["_id"]] = action
-            yield action
-
     failures: list[LoadFailure] = []
-    to_retry: list[dict[str, Any]] = []
-    stream: Iterable[dict[str, Any]] = remembered(
-        actions(settings, tracked(documents), ingested_at=ingested_at, counts=counts)
-    )
+    stream = actions(settings, tracked(documents), ingested_at=ingested_at, counts=counts)
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="athar-bulk") as pool:
+        in_flight: deque[Future[list[LoadFailure]]] = deque()
+        try:
+            for chunk in _chunks(stream, chunk_size):
+                in_flight.append(pool.submit(_send, client, settings, chunk, max_retries))
+                while len(in_flight) > workers:
+                    failures.extend(in_flight.popleft().result())
+            while in_flight:
+                failures.extend(in_flight.popleft().result())
+        finally:
+            for future in in_flight:
+                future.cancel()
+    pruned = 0
     with engine_errors():
-        for attempt in range(max_retries + 1):
-            to_retry = []
-            for ok, info in helpers.streaming_bulk(
-                client,
-                stream,
-                chunk_size=chunk_size,
-                max_retries=max_retries,
-                initial_backoff=1,
-                max_backoff=10,
-                raise_on_error=False,
-                yield_ok=True,
-                request_timeout=120,
-            ):
-                item = next(iter(info.values()))
-                action = pending.pop(str(item.get("_id")), None)
-                if ok:
-                    continue
-                status = int(item.get("status", 0))
-                if status >= 500 and action is not None and attempt < max_retries:
-                    to_retry.append(action)
-                    continue
-                error = item.get("error")
-                reason = error.get("type", "error") if isinstance(error, dict) else str(error)
-                failures.append(
-                    LoadFailure(
-                        _kind(str(item.get("_index", "")), settings),
-                        str(item.get("_id")),
-                        status,
-                        str(reason)[:200],
-                    )
-                )
-            if not to_retry:
-                break
-            log.warning("retrying %d entries after server errors", len(to_retry))
-            time.sleep(min(10.0, 0.5 * 2**attempt))
-            for action in to_retry:
-                pending[action["_id"]] = action
-            stream = list(to_retry)
-        pruned = 0
         if prune and shas:
             pruned = _prune(client, settings, shas, ingested_at)
         if refresh:
-            client.indices.refresh(
-                index=",".join(alias_name(settings, k) for k in ("documents", "pages", "persons"))
-            )
+            client.indices.refresh(index=",".join(alias_name(settings, k) for k in KINDS))
     report = LoadReport(
         documents=counts["documents"],
         pages=counts["pages"],
