@@ -182,9 +182,9 @@ _AR_SKELETON = {
     "ك": "k",
     "ق": "k",
     "د": "d",
-    "ذ": "d",
+    "ذ": "z",
     "ض": "d",
-    "ظ": "d",
+    "ظ": "z",
     "ر": "r",
     "ز": "z",
     "س": "s",
@@ -204,7 +204,8 @@ _LATIN_RULES = (
     ("sh", "x"),
     ("ch", "x"),
     ("th", "t"),
-    ("dh", "d"),
+    ("dh", "z"),
+    ("dj", "j"),
     ("ph", "f"),
     ("ck", "k"),
     ("q", "k"),
@@ -214,7 +215,7 @@ _LATIN_RULES = (
     ("p", "b"),
     ("x", "ks"),
 )
-_LATIN_KEEP = set("bdfhjklmnrstxz")
+_LATIN_KEEP = set("bdfghjklmnrstxz")
 _LATIN_ARTICLE = re.compile(r"\b(?:al|el|ul|ol|a[dnrstz]|e[dnrstz]|ash|esh)-", re.IGNORECASE)
 _LATIN_ABD = re.compile(r"\babd(?:[ -]?(?:ou?l|ul|el|(?:al|ol)(?![aeiouy])))?[ -]?(?=\w)", re.IGNORECASE)
 _AR_ABD = re.compile(r"(?:^|(?<=\s))عبد ?ال")
@@ -256,13 +257,15 @@ def skeleton(name: str) -> str:
     """Consonant skeleton on an alphabet shared by Arabic and Latin spellings (e.g. ``mhmd ktb``).
 
     Vowels, long vowels, hamza, ain and the article are dropped; close consonants share a class
-    (ق/ك/خ → k, ث/ت/ط → t, ذ/ض/ظ/د → d, ص/س → s); doubled letters are collapsed.
+    (ق/ك/خ → k, ث/ت/ط → t, ض/د → d, ذ/ظ/ز → z as Syrians say them, ص/س → s); doubled letters
+    are collapsed.
     """
     text = normalize_arabic(name)
     if _ARABIC_LETTER.search(text):
         text = _AR_ABD.sub("عبد ", text)
         words = [_arabic_word_skeleton(w) for w in re.split(r"[^\u0621-\u064a]+", text)]
     else:
+        text = re.sub(r"['’‘`ʿʾ]", "", text)
         text = _LATIN_ABD.sub("abd ", text)
         text = _LATIN_ARTICLE.sub(" ", text)
         words = [_latin_word_skeleton(w) for w in re.split(r"[^A-Za-z]+", text)]

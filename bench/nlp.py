@@ -186,6 +186,85 @@ def ocr_pages(n_pages: int, degraded: bool) -> Score | None:
     return score
 
 
+# Common Latin spellings of Syrian names (press, UN and NGO lists), for the name-key measurement.
+SPELLINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("محمد", ("Mohammad", "Mohammed", "Muhammad", "Mohamad", "Mohamed", "Mhd")),
+    ("أحمد", ("Ahmad", "Ahmed")),
+    ("خالد", ("Khaled", "Khalid")),
+    ("عبد الرحمن", ("Abdulrahman", "Abdul Rahman", "Abd al-Rahman", "Abdelrahman")),
+    ("يوسف", ("Youssef", "Yousef", "Yusuf", "Yousif")),
+    ("إبراهيم", ("Ibrahim", "Ebrahim")),
+    ("حسين", ("Hussein", "Hussain", "Husein")),
+    ("مصطفى", ("Mustafa", "Moustafa", "Mostafa")),
+    ("عبد الله", ("Abdullah", "Abdallah", "Abdulla")),
+    ("عبد القادر", ("Abdulkader", "Abdel Kader", "Abd al-Qadir")),
+    ("سامر", ("Samer",)),
+    ("وائل", ("Wael", "Wa'el")),
+    ("غسان", ("Ghassan",)),
+    ("طارق", ("Tarek", "Tariq", "Tareq")),
+    ("زياد", ("Ziad", "Ziyad")),
+    ("جمال", ("Jamal", "Gamal")),
+    ("محمود", ("Mahmoud", "Mahmud")),
+    ("ياسر", ("Yasser", "Yaser")),
+    ("معاذ", ("Muaz", "Moaz", "Muath")),
+    ("هيثم", ("Haitham", "Haytham")),
+    ("حمزة", ("Hamza", "Hamzeh")),
+    ("فاطمة", ("Fatima", "Fatma", "Fatmeh")),
+    ("خديجة", ("Khadija", "Khadijeh")),
+    ("عائشة", ("Aisha", "Aicha", "Aysha")),
+    ("زينب", ("Zainab", "Zeinab", "Zaynab")),
+    ("الخطيب", ("al-Khatib", "Al Khatib", "Khatib", "El-Khatib")),
+    ("الحموي", ("al-Hamawi", "Hamwi")),
+    ("الحمصي", ("al-Homsi", "Homsi", "al-Himsi")),
+    ("الزعبي", ("al-Zoubi", "Zoubi", "al-Zu'bi")),
+    ("الشامي", ("al-Shami", "Shami", "Chami")),
+    ("قباني", ("Kabbani", "Qabbani")),
+    ("عثمان", ("Othman", "Osman", "Uthman")),
+    ("الرفاعي", ("al-Rifai", "Rifai", "Refaai")),
+    ("الدرويش", ("Darwish", "al-Darwish")),
+)
+
+
+def name_key_quality() -> None:
+    """How often Arabic and Latin spellings meet, by method; Latin-variant coverage; key speed."""
+    import random
+
+    from camel_tools.utils.charmap import CharMapper
+
+    from athar.arabic import name_keys, skeleton
+    from tests import synth_data
+
+    ar2bw = CharMapper.builtin_mapper("ar2bw")
+    pairs = [(ar, lat) for ar, spellings in SPELLINGS for lat in spellings]
+
+    def folded(text: str) -> str:
+        return "".join(c for c in text.casefold() if c.isalnum())
+
+    common = sum(skeleton(ar) == skeleton(lat) for ar, lat in pairs) / len(pairs)
+    buckwalter = sum(skeleton(ar2bw(normalize_arabic(ar))) == skeleton(lat) for ar, lat in pairs) / len(pairs)
+    variants = {ar: {folded(v) for v in name_keys(ar).latin} for ar, _s in SPELLINGS}
+    exact = sum(folded(lat) in variants[ar] for ar, lat in pairs) / len(pairs)
+    print(f"name keys on {len(pairs)} Arabic/Latin spelling pairs ({len(SPELLINGS)} names):")
+    print(f"  skeleton meets (shared consonant alphabet, athar.arabic.skeleton): {common:.3f}")
+    print(f"  skeleton meets via camel-tools ar2bw then the Latin rules:         {buckwalter:.3f}")
+    print(f"  spelling among the romanizer's variants (top 3, skeleton-checked):  {exact:.3f}")
+    misses = [f"{ar}/{lat}" for ar, lat in pairs if skeleton(ar) != skeleton(lat)]
+    print(f"  skeleton misses: {', '.join(misses) or 'none'}")
+    rng = random.Random(7)
+    names = {
+        " ".join(
+            (rng.choice(synth_data.MALE_FIRST), rng.choice(synth_data.FATHER), rng.choice(synth_data.FAMILY))
+        )
+        for _ in range(20000)
+    }
+    name_keys.cache_clear()
+    started = time.perf_counter()
+    for name in names:
+        name_keys(name)
+    per_name = (time.perf_counter() - started) / len(names)
+    print(f"  name_keys: {1e6 * per_name:.0f} us per distinct 3-part name ({len(names)} names, units cached)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=48, help="clean-text pages (default 48)")
@@ -199,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(pages.row("clean text: records"))
     print(prose.row("clean text: prose"))
     print(f"  analysis time: {1000 * text_seconds / (args.pages + max(4, args.pages // 4)):.1f} ms per page")
+    name_key_quality()
     if not args.no_ocr and args.ocr > 0:
         for degraded in (False, True):
             score = ocr_pages(args.ocr, degraded)
