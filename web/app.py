@@ -7,9 +7,11 @@ every search, from a page or the API, is appended to the audit log before result
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -216,6 +218,31 @@ def create_app(
 
     # ------------------------------------------------------------ shared steps
 
+    @contextlib.contextmanager
+    def _audit(
+        request: Request, kind: str, via: str, query: str, filters: dict[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """Audit one search: its result count, or the error code when the engine refused or failed."""
+        note: dict[str, Any] = {"count": None}
+        error: str | None = None
+        try:
+            yield note
+        except AtharError as exc:
+            error = exc.code
+            raise
+        finally:
+            record_search(
+                audit_file,
+                who=request.state.who,
+                client=_client_host(request),
+                kind=kind,
+                via=via,
+                query=query,
+                filters=filters,
+                count=note["count"],
+                error=error,
+            )
+
     def _audited_search(
         request: Request,
         via: str,
@@ -245,28 +272,19 @@ def create_app(
             raise data.BadParameterError("size must be between 1 and 100.")
         if not 1 <= page <= 1000 or (page - 1) * size >= 10_000:
             raise data.BadParameterError("page is out of range (at most the first 10,000 results).")
-        result = data.run_search(
-            engine.get(),
-            settings,
-            query,
-            doc_type=doc_type or None,
-            date_from=start,
-            date_to=end,
-            place=where,
-            size=size,
-            offset=(page - 1) * size,
-        )
-        count = data.result_count(result)
-        record_search(
-            audit_file,
-            who=request.state.who,
-            client=_client_host(request),
-            kind="search",
-            via=via,
-            query=query,
-            filters=filters,
-            count=count,
-        )
+        with _audit(request, "search", via, query, filters) as note:
+            result = data.run_search(
+                engine.get(),
+                settings,
+                query,
+                doc_type=doc_type or None,
+                date_from=start,
+                date_to=end,
+                place=where,
+                size=size,
+                offset=(page - 1) * size,
+            )
+            count = note["count"] = data.result_count(result)
         return {**result, "total": count, "page": page, "size": size, "query": query, "filters": filters}
 
     def _audited_person(
@@ -285,20 +303,11 @@ def create_app(
         mother_name, year = data.clean_text("mother", mother), data.clean_text("born", born)
         where = data.clean_text("place", place)
         filters: dict[str, Any] = {"mother": mother_name, "born": year, "place": where, "size": size}
-        result = data.run_person(
-            engine.get(), settings, who_name, mother=mother_name, born=year, place=where, size=size
-        )
-        count = data.result_count(result)
-        record_search(
-            audit_file,
-            who=request.state.who,
-            client=_client_host(request),
-            kind="person",
-            via=via,
-            query=who_name,
-            filters=filters,
-            count=count,
-        )
+        with _audit(request, "person", via, who_name, filters) as note:
+            result = data.run_person(
+                engine.get(), settings, who_name, mother=mother_name, born=year, place=where, size=size
+            )
+            count = note["count"] = data.result_count(result)
         return {**result, "total": count, "query": who_name, "filters": filters}
 
     def _page_view(
@@ -488,7 +497,8 @@ def create_app(
                 context["result"] = result
             except AtharError as exc:
                 context["error"] = exc.to_json()
-        return _html(request, "search.html", context, status=400 if context["error"] else 200)
+                context["status"] = _error_status(exc)
+        return _html(request, "search.html", context, status=context.get("status", 200))
 
     @app.get("/person", response_class=HTMLResponse, include_in_schema=False)
     def person_page(
@@ -510,7 +520,8 @@ def create_app(
                 context["result"] = result
             except AtharError as exc:
                 context["error"] = exc.to_json()
-        return _html(request, "person.html", context, status=400 if context["error"] else 200)
+                context["status"] = _error_status(exc)
+        return _html(request, "person.html", context, status=context.get("status", 200))
 
     @app.get("/doc/{sha256}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(

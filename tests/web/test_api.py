@@ -168,3 +168,37 @@ def test_person_link_marks_that_persons_words_only(http: TestClient, corpus: Cor
     heights = sorted(w["bbox"][3] - w["bbox"][1] for w in body["words"])
     band = max(b[3] for b in boxes) - min(b[1] for b in boxes)
     assert band <= 3 * heights[len(heights) // 2], "words of other rows were marked"
+
+
+def test_pagination_walks_the_same_hits_as_one_big_page(http: TestClient, corpus: Corpus) -> None:
+    everything = http.get("/api/search", params={"q": "الرقم", "size": 10}).json()
+    assert everything["total"] >= 2
+    walked = [
+        (h["sha256"], h["page"])
+        for number in range(1, everything["total"] + 1)
+        for h in http.get("/api/search", params={"q": "الرقم", "size": 1, "page": number}).json()["hits"]
+    ]
+    assert walked == [(h["sha256"], h["page"]) for h in everything["hits"]]
+
+
+def test_engine_down_is_a_503_with_a_code_and_is_still_audited(
+    web_settings: Settings, corpus: Corpus
+) -> None:
+    import os
+    import stat
+
+    from index.client import make_client
+    from web.app import create_app
+    from web.auth import AuthConfig
+
+    dead = web_settings.with_(search_url="http://127.0.0.1:9")  # discard port: nothing listens
+    http = TestClient(create_app(web_settings, auth=AuthConfig(), client=make_client(dead, timeout=2)))
+    response = http.get("/api/search", params={"q": corpus.word})
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "search_unavailable"
+    page = http.get("/person", params={"name": corpus.person.name})
+    assert page.status_code == 503 and "search_unavailable" in page.text
+    last = _audit(web_settings)[-1]
+    assert last["error"] == "search_unavailable" and last["count"] is None and last["kind"] == "person"
+    mode = stat.S_IMODE(os.stat(web_settings.data_dir / "audit.log").st_mode)
+    assert mode == 0o600
