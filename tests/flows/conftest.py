@@ -8,6 +8,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,3 +109,25 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def search_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, int]]:
+    """A real embedded search node on a free port: (url, node_dir, port). Tests may stop/restart it."""
+    from index import node
+
+    node_dir = tmp_path_factory.mktemp("flows-search-node")
+    port = node.free_port()
+    status = node.start(load_settings(), node_dir=node_dir, port=port, heap="512m")
+    try:
+        yield status.url, node_dir, port
+    finally:
+        node.stop(load_settings(), node_dir=node_dir)
+
+
+@pytest.fixture
+def pipeline_settings(
+    settings: Settings, search_node: tuple[str, Path, int], prefect_harness: None
+) -> Settings:
+    """Settings for end-to-end runs: a real node, a fresh index prefix, the Prefect test server."""
+    return settings.with_(search_url=search_node[0], index_prefix=f"f{uuid.uuid4().hex[:10]}")
