@@ -303,6 +303,7 @@ def person_query(
                         "name_latin": {
                             "query": keys.normalized,
                             "fuzziness": "AUTO",
+                            "max_expansions": 10,
                             "prefix_length": 1,
                             "minimum_should_match": "2<75%",
                             "boost": 1,
@@ -324,6 +325,7 @@ def person_query(
                         "name": {
                             "query": keys.normalized,
                             "fuzziness": "AUTO",
+                            "max_expansions": 10,
                             "prefix_length": 1,
                             "minimum_should_match": "2<75%",
                             "boost": 1,

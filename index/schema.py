@@ -79,6 +79,7 @@ _ARABIC_WITH_KEY = {
     "analyzer": "athar_arabic",
     "fields": {"key": {"type": "keyword", "normalizer": "athar_norm", "ignore_above": 512}},
 }
+_NAME_PART = {"type": "keyword", "normalizer": "athar_norm", "ignore_above": 256}
 _DATES = {"type": "date", "format": "strict_date_optional_time||yyyy-MM||yyyy", "ignore_malformed": True}
 
 
@@ -130,22 +131,15 @@ def mappings(kind: str) -> dict[str, Any]:
             "page": {"type": "integer"},
             "start": {"type": "integer"},
             "end": {"type": "integer"},
-            "name": {
-                "type": "text",
-                "analyzer": "athar_arabic",
-                "fields": {"latin": {"type": "text", "analyzer": "athar_latin"}},
-            },
+            "name": _ARABIC,
             "name_norm": {"type": "keyword", "normalizer": "athar_norm", "ignore_above": 512},
-            "name_skeleton": {
-                "type": "text",
-                "analyzer": "athar_skeleton",
-                "fields": {"key": {"type": "keyword", "ignore_above": 512}},
-            },
+            "name_skeleton": {"type": "text", "analyzer": "athar_skeleton"},
             "name_latin": {"type": "text", "analyzer": "athar_latin"},
-            "first": _ARABIC_WITH_KEY,
-            "father": _ARABIC_WITH_KEY,
-            "grandfather": _ARABIC_WITH_KEY,
-            "family": _ARABIC_WITH_KEY,
+            # name parts: exact (normalised) keys; partial-name search goes through `name`
+            "first": _NAME_PART,
+            "father": _NAME_PART,
+            "grandfather": _NAME_PART,
+            "family": _NAME_PART,
             "mother": _ARABIC_WITH_KEY,
             "mother_skeleton": {"type": "text", "analyzer": "athar_skeleton"},
             "birth_date": _DATES,

@@ -229,3 +229,16 @@ def test_migrate_swaps_the_alias_and_keeps_documents(client: Any, loaded: Settin
     assert {m.kind: m.documents for m in done} == {"documents": 3, "pages": 4, "persons": 4}
     assert pages(client, loaded, "العسكري") == before
     assert pages(client, loaded, "احمد", place="صيدنايا") == [("register.pdf", 1)]
+
+
+def test_refused_entries_are_reported_not_raised(client: Any, loaded: Settings) -> None:
+    from dataclasses import replace
+
+    good = corpus()[2]
+    broken_page = replace(good.pages[0], confidence="not a number")  # type: ignore[arg-type]
+    broken = replace(good, pages=(broken_page,))
+    report = load(client, loaded, [broken], refresh=True)
+    assert [(f.kind, f.status) for f in report.failures] == [("pages", 400)]
+    assert report.failures[0].id.endswith(":1") and "parsing" in report.failures[0].reason
+    assert report.documents == 1 and report.persons == 1  # the rest of the document went in
+    load(client, loaded, corpus(), refresh=True)  # restore the page for the other tests

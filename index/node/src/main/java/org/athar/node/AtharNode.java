@@ -90,6 +90,8 @@ public final class AtharNode {
             // A single node on a shared disk: never turn indices read-only because the disk is full-ish.
             .put("cluster.routing.allocation.disk.threshold_enabled", false)
             .put("action.auto_create_index", "-athar-*,+*")
+            // OpenSearch's own messages (INFO and up) go to the console, which `athar node` writes to node.log.
+            .put("logger.level", System.getProperty("athar.log.level", "INFO"))
             .build();
         LogConfigurator.registerErrorListener();
         LogConfigurator.setNodeName("athar-node");
