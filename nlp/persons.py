@@ -359,9 +359,14 @@ def _places(tokens: Sequence[Token]) -> list[tuple[int, int, Place]]:
     return out
 
 
-def _near(a: str, b: str) -> bool:
-    """OCR-tolerant token equality: one edit allowed in words of four letters or more."""
-    return a == b or (min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b, score_cutoff=1) <= 1)
+def _near(label: str, seen: str) -> bool:
+    """OCR-tolerant token equality: one edit in label words of 4-5 letters, two from 6 letters."""
+    if label == seen:
+        return True
+    if len(label) < 4 or len(seen) < 3:
+        return False
+    allowed = 1 if len(label) < 6 else 2
+    return Levenshtein.distance(label, seen, score_cutoff=allowed) <= allowed
 
 
 def _label_at(key: tuple[str, ...], fuzzy: bool) -> str | None:
@@ -460,9 +465,10 @@ def _header(line: Line) -> list[tuple[int, int, str]] | None:
     labels = _find_labels(toks, need_colon=False, fuzzy=True)
     fields = [k for *_x, k in labels]
     covered = sum(e - s for s, e, _k in labels)
+    person_columns = {"name", "mother", "birth", "nid", "serial"} & set(fields)
     if (
         len(labels) >= 3
-        and "name" in fields
+        and ("name" in fields or len(person_columns) >= 3)
         and covered >= 0.6 * max(1, words)
         and not any(t.norm == ":" for t in toks)
     ):
@@ -472,8 +478,13 @@ def _header(line: Line) -> list[tuple[int, int, str]] | None:
 
 def _column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[Cell | None, list[str]]]:
     """Header columns: (header cell or None, fields in that cell, in reading order)."""
+    kinds = [k for *_x, k in labels]
+    has_name = "name" in kinds
     if all(c.x0 < 0 for c in line.cells) or len(line.cells) < 2:
-        return [(None, [k for *_x, k in labels])]
+        if not has_name:  # the name label was unreadable: the name follows the serial number
+            at = 1 if kinds and kinds[0] == "serial" else 0
+            kinds = [*kinds[:at], "name", *kinds[at:]]
+        return [(None, kinds)]
     out: list[tuple[Cell | None, list[str]]] = []
     index = 0
     bounds = []
@@ -484,6 +495,11 @@ def _column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple
         fields = [k for s, _e, k in labels if a <= s < b]
         if fields:
             out.append((cell, fields))
+        elif not has_name:  # an unreadable header cell where the name label should be
+            out.append((cell, ["name"]))
+            has_name = True
+    if not has_name:
+        return [(None, [k for _c, fs in out for k in fs])]
     return out
 
 
@@ -701,6 +717,9 @@ def _labelled(lines: Sequence[Line], skip: set[int]) -> tuple[list[_Draft], set[
             continue
         toks = list(line.tokens)
         labels = _find_labels(toks, need_colon=True)
+        if not labels and len(toks) <= 16 and any(t.norm == ":" for t in toks[:5]):
+            labels = [h for h in _find_labels(toks, need_colon=True, fuzzy=True) if h[1] < len(toks)]
+            labels = [h for h in labels if toks[h[1]].norm == ":"]
         if not labels or labels[0][0] > 1:
             continue
         used.add(index)
