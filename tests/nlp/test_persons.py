@@ -156,3 +156,28 @@ def test_synthetic_pages_all_layouts(doc_type: str, digits: str) -> None:
 
 def test_no_persons_in_plain_administrative_text() -> None:
     assert analyze_text("الجمهورية العربية السورية\nوزارة الداخلية\nتعميم بخصوص الدوام الرسمي").persons == ()
+
+
+def test_table_whose_name_header_was_not_read() -> None:
+    text = "\n".join(
+        [
+            "قائمة بأسماء الموقوفين المنقولين",
+            "الرقم ~~ اسم الأم التولد الرقم الوطني",
+            "1 خالد يوسف العلي مريم 1979 01234567890",
+        ]
+    )
+    (person,) = analyze_text(text).persons
+    assert (person.name, person.mother, person.birth_date, person.national_id) == (
+        "خالد يوسف العلي",
+        "مريم",
+        "1979",
+        "01234567890",
+    )
+
+
+def test_ocr_damaged_label_before_colon() -> None:
+    text = "تقرير طبي عن حالة وفاة\nاسم لمتوفى: نزار عبد الحميد الأحمد\nاسم الأم: نعيمة\nمواليد: دوما 1955"
+    (person,) = analyze_text(text).persons
+    assert (person.first, person.father, person.family) == ("نزار", "عبد الحميد", "الأحمد")
+    assert (person.mother, person.birth_date, person.birth_place) == ("نعيمة", "1955", "دوما")
+    assert person.events[0].type == "death"
