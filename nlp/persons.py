@@ -457,21 +457,29 @@ def _context(lines: Sequence[Line], skip: set[int], doc_type: str | None) -> _Co
 # ---------------------------------------------------------------- tables
 
 
-def _header(line: Line) -> list[tuple[int, int, str]] | None:
+def _row_like(line: Line | None) -> bool:
+    """A table row: two or more name words and an ID or year-like number."""
+    if line is None:
+        return False
+    toks = line.tokens
+    return sum(_is_word(t) for t in toks) >= 2 and any(re.fullmatch(r"\d{4,11}", t.norm) for t in toks)
+
+
+def _header(line: Line, following: Line | None = None) -> list[tuple[int, int, str]] | None:
+    """Column labels of a table header line, or None. A header whose name label was unreadable
+    counts when three person columns are read, or two and the next line looks like a row."""
     toks = line.tokens
     words = sum(1 for t in toks if _is_word(t))
-    if words < 3 or words > 30 or sum(t.norm.isdigit() for t in toks) > 2:
+    if words < 2 or words > 30 or sum(t.norm.isdigit() for t in toks) > 2:
         return None
     labels = _find_labels(toks, need_colon=False, fuzzy=True)
     fields = [k for *_x, k in labels]
     covered = sum(e - s for s, e, _k in labels)
     person_columns = {"name", "mother", "birth", "nid", "serial"} & set(fields)
-    if (
-        len(labels) >= 3
-        and ("name" in fields or len(person_columns) >= 3)
-        and covered >= 0.6 * max(1, words)
-        and not any(t.norm == ":" for t in toks)
-    ):
+    enough = len(labels) >= 3 and ("name" in fields or len(person_columns) >= 3)
+    if not enough and len(labels) == 2 and len(person_columns) == 2 and len(line.cells) >= 3:
+        enough = _row_like(following)
+    if enough and covered >= 0.6 * max(1, words) and not any(t.norm == ":" for t in toks):
         return labels
     return None
 
@@ -649,6 +657,16 @@ def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_lab
         inside = [k for k, (c, _f) in enumerate(columns) if c and c.x0 - 5 <= centre <= c.x1 + 5]
         k = inside[0] if inside else min(range(len(columns)), key=lambda q: abs(centres[q] - centre))
         assigned[k].extend(cell.tokens)
+    # a name column with fewer than three units next to a mother column with several: the family
+    # name was read into the mother's cell
+    for k, (_c, fields) in enumerate(columns[:-1]):
+        if fields == ["name"] and columns[k + 1][1] == ["mother"]:
+            name_units = _units([t for t in assigned[k] if _is_word(t)])
+            mother_units = _units([t for t in assigned[k + 1] if _is_word(t)])
+            while name_units and len(name_units) < 3 and len(mother_units) > 1:
+                name_units.append(mother_units.pop(0))
+            assigned[k] = [t for u in name_units for t in u] or assigned[k]
+            assigned[k + 1] = [t for u in mother_units for t in u] or assigned[k + 1]
     # words that landed in a serial-number column belong to the next column (e.g. "8 - علي ...")
     for k, (_c, fields) in enumerate(columns[:-1]):
         if fields == ["serial"]:
@@ -680,7 +698,7 @@ def _tables(lines: Sequence[Line]) -> list[tuple[int, list[int]]]:
     tables = []
     i = 0
     while i < len(lines):
-        if _header(lines[i]) is None:
+        if _header(lines[i], lines[i + 1] if i + 1 < len(lines) else None) is None:
             i += 1
             continue
         rows = []
@@ -880,7 +898,8 @@ def find_persons(
     ctx = _context(lines, table_lines, doc_type)
     drafts: list[_Draft] = []
     for header_index, rows in tables:
-        labels = _header(lines[header_index]) or []
+        following = lines[header_index + 1] if header_index + 1 < len(lines) else None
+        labels = _header(lines[header_index], following) or []
         columns = _column_fields(lines[header_index], labels)
         name_label = next(
             (" ".join(t.norm for t in lines[header_index].tokens[s:e]) for s, e, k in labels if k == "name"),
