@@ -229,6 +229,7 @@ def _collapse(chars: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def _arabic_word_skeleton(word: str) -> str:
     if len(word) > 3 and word.startswith("ال"):
         word = word[2:]
@@ -239,6 +240,7 @@ def _arabic_word_skeleton(word: str) -> str:
     return _collapse("".join(_AR_SKELETON.get(c, "") for c in word))
 
 
+@lru_cache(maxsize=65536)
 def _latin_word_skeleton(word: str) -> str:
     word = word.lower()
     if word in ("al", "el", "ul"):
