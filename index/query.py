@@ -267,6 +267,17 @@ def _born_year(born: str | int) -> int:
     return int(match.group(1))
 
 
+_GLUED_ARTICLE = re.compile(r"\b(al|el)(?=[a-z]{3,})", re.IGNORECASE)
+_GLUED_DIN = re.compile(r"\b([a-z]{2,}?)(?:ed|ud|id|ad|el|al|ul)din\b", re.IGNORECASE)
+
+
+def latin_alternative(text: str) -> str:
+    """Latin spellings that glue what Arabic writes apart: ``Alhasan`` -> ``al-hasan``,
+    ``Seifeddin`` -> ``Seif al-din``. Queried as an alternative, never instead of the input."""
+    text = _GLUED_ARTICLE.sub(lambda m: f"{m.group(1)}-", text)
+    return _GLUED_DIN.sub(lambda m: f"{m.group(1)} al-din", text)
+
+
 def person_query(
     name: str, *, mother: str | None = None, born: str | int | None = None, place: str | None = None
 ) -> dict[str, Any]:
@@ -277,11 +288,16 @@ def person_query(
     if not keys.normalized or not keys.skeleton:
         raise SearchRequestError("The name has no letters to search for.", code="empty_query")
     latin_input = not _ARABIC_LETTER.search(keys.normalized)
+    skeletons = [keys.skeleton]
+    if latin_input:
+        alternative = skeleton(latin_alternative(keys.normalized))
+        if alternative and alternative != keys.skeleton:
+            skeletons.append(alternative)
     name_clauses: list[dict[str, Any]] = [
-        _named(
-            {"match": {"name_skeleton": {"query": keys.skeleton, "operator": "and", "boost": 3}}},
-            "name_skeleton",
-        ),
+        _named({"match": {"name_skeleton": {"query": skel, "operator": "and", "boost": 3}}}, "name_skeleton")
+        for skel in skeletons
+    ]
+    name_clauses += [
         _named(
             {
                 "match": {

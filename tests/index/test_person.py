@@ -30,6 +30,7 @@ PEOPLE = [
         events=(Event("transfer", "2014-06-01", "سجن صيدنايا العسكري"),),
     ),
     rec("عبد الرحمن سليمان الشامي", mother="سعاد", born="1992", place="دوما", start=600),
+    rec("سيف الدين رضوان النعسان", mother="هدى", born="1981", place="حمص", start=700),
 ]
 
 
@@ -83,6 +84,8 @@ def test_place_boost(client: Any, loaded: Settings) -> None:
         ("Youssef Hassan Al-Zoubi", "يوسف حسن الزعبي"),
         ("Abdulrahman Sleiman al-Shami", "عبد الرحمن سليمان الشامي"),
         ("Ibrahim al-Hamwi", "إبراهيم علي الحموي"),
+        ("Youssef Hassan Alzoubi", "يوسف حسن الزعبي"),  # article glued to the name
+        ("Seifeddin Radwan Alnaasan", "سيف الدين رضوان النعسان"),  # compound written as one word
     ],
 )
 def test_latin_input(client: Any, loaded: Settings, latin: str, expected: str) -> None:
