@@ -12,7 +12,8 @@ Match rule for persons: a found person matches an unmatched true person of the s
 normalised names (athar.arabic.normalize_arabic) have a rapidfuzz ``ratio`` >= 85 (exact equality on
 clean text in practice); greedy, best pairs first, one-to-one. Mother accuracy and birth-year accuracy
 are over matched persons (mother: normalised equality; year: first four characters equal; persons
-without a true mother/birth date are skipped). Dates: multiset of ISO values per page (DATE entities)
+without a true mother/birth date are skipped); event: a true event (type, ISO date) found on the
+matched person. Dates: multiset of ISO values per page (DATE entities)
 against the truth's dates. Places: multiset of canonical ids per page (LOCATION/FACILITY entities)
 against the truth's places resolved through the gazetteer by their Latin name.
 """
@@ -59,6 +60,8 @@ class Score:
     place_true: int = 0
     doc_ok: int = 0
     doc_n: int = 0
+    event_ok: int = 0
+    event_n: int = 0
     misses: list[str] = field(default_factory=list)
 
     @staticmethod
@@ -74,13 +77,15 @@ class Score:
         mother = self.mother_ok / self.mother_n if self.mother_n else float("nan")
         year = self.year_ok / self.year_n if self.year_n else float("nan")
         doc = self.doc_ok / self.doc_n if self.doc_n else float("nan")
+        event = self.event_ok / self.event_n if self.event_n else float("nan")
         return (
             f"{name:<22} {pp:5.3f} {pr:5.3f} {pf:5.3f}   {mother:5.3f}  {year:5.3f}   {df:5.3f}  {lf:5.3f}"
-            f"   {doc:5.3f}  (persons {self.person_true}, dates {self.date_true}, places {self.place_true})"
+            f"   {doc:5.3f}  {event:5.3f}"
+            f"  (persons {self.person_true}, dates {self.date_true}, places {self.place_true})"
         )
 
 
-HEADER = f"{'set':<22} {'P':>5} {'R':>5} {'F1':>5}   mother  b.year   dateF1 placeF1 doctype"
+HEADER = f"{'set':<22} {'P':>5} {'R':>5} {'F1':>5}   mother  b.year   dateF1 placeF1 doctype event"
 
 
 def truth_place_id(surface: str, latin: str) -> str:
@@ -118,6 +123,9 @@ def score_page(
         if t.mother:
             score.mother_n += 1
             score.mother_ok += normalize_arabic(p.mother or "") == normalize_arabic(t.mother)
+        for ev in t.events:
+            score.event_n += 1
+            score.event_ok += any(e.type == ev.type and e.date == ev.date for e in p.events)
         if t.birth_date:
             score.year_n += 1
             score.year_ok += (p.birth_date or "")[:4] == t.birth_date[:4]
