@@ -216,7 +216,9 @@ def index_document(extracted: ExtractedDocument, settings: Settings) -> int:
     from index.client import make_client
     from index.load import load
 
-    report = load(make_client(settings), settings, [extracted], refresh=True)
+    # No forced refresh per document: the engine refreshes every second by itself and
+    # process_batch refreshes once at the end of a batch.
+    report = load(make_client(settings), settings, [extracted], refresh=False)
     if report.failures:
         first = report.failures[0]
         message = (
@@ -228,6 +230,25 @@ def index_document(extracted: ExtractedDocument, settings: Settings) -> int:
             raise SearchUnavailableError(message)
         raise SearchRequestError(message)
     return report.documents + report.pages + report.persons
+
+
+def prepare_index(settings: Settings) -> None:
+    """Create the indices if needed (done early, in the background, so the first document does not wait)."""
+    from index.client import make_client
+    from index.schema import ensure_indices
+
+    ensure_indices(make_client(settings), settings)
+
+
+def refresh_index(settings: Settings) -> None:
+    """Make everything indexed so far searchable now."""
+    from index.client import engine_errors, make_client
+    from index.schema import alias_name
+
+    with engine_errors():
+        make_client(settings).indices.refresh(
+            index=",".join(alias_name(settings, k) for k in ("documents", "pages", "persons"))
+        )
 
 
 @dataclass(frozen=True)
