@@ -120,6 +120,8 @@ def _prefect_env(settings: Settings, port: int) -> dict[str, str]:
             "PREFECT_HOME": str(home),
             "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            # our own loggers (sha256/page/count/code lines only) also show in the Prefect UI
+            "PREFECT_LOGGING_EXTRA_LOGGERS": "athar,flows,ocr,nlp,index",
             "PREFECT_SERVER_API_HOST": "127.0.0.1",
             "PREFECT_SERVER_API_PORT": str(port),
             "ATHAR_DATA_DIR": str(settings.data_dir),

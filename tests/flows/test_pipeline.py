@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -28,6 +29,21 @@ def _person_hits(settings: Settings, name: str, mother: str | None) -> list[Any]
     from index.query import person
 
     return list(person(make_client(settings), name, settings=settings, mother=mother, size=5))
+
+
+def _latest_artifact(key: str) -> Any:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+            sort=ArtifactSort.CREATED_DESC,
+            limit=1,
+        )
+    assert found, f"no artifact {key}"
+    return found[0]
 
 
 def _count(settings: Settings, kind: str, sha256: str) -> int:
@@ -74,6 +90,13 @@ def test_batch_searchable_by_name_and_mother_with_corrupt_and_duplicate(pipeline
         assert found >= 1, f"no person of {scan.name} found first by name + mother"
     (run,) = store.last_runs()
     assert run["summary"][INDEXED] == 2 and run["summary"][QUARANTINED] == 1
+    artifact = _latest_artifact("athar-watch-bucket")
+    rows = artifact.data if isinstance(artifact.data, list) else json.loads(artifact.data)
+    assert len(rows) == 4  # 3 documents + the total row
+    assert {r["state"] for r in rows[:-1]} == {INDEXED, QUARANTINED}
+    assert rows[-1]["persons found"] >= 1 and rows[-1]["failures"] == "1"
+    names = {t.name for scan in scans for t in scan.truth[0].persons}
+    assert not any(name in str(rows) for name in names)  # counts and codes only, never names
 
 
 def test_search_node_down_then_restarted_indexes_everything_once(
