@@ -98,14 +98,40 @@ setup_search() {
   fi
 }
 
+GO_TOOLCHAIN=go1.25.0  # versitygw v1.7.0 declares go 1.25.0
+
+# A Go able to build versitygw: the system one if >= 1.21 (it fetches the toolchain named by go.mod
+# from the Go module proxy itself), else the toolchain module from the proxy (Debian 12 ships 1.19).
+go_binary() {
+  if command -v go >/dev/null; then
+    local minor; minor=$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+    if [ -n "$minor" ] && [ "$minor" -ge 21 ]; then command -v go; return 0; fi
+  fi
+  local dir="$CACHE/go-toolchain/$GO_TOOLCHAIN" arch
+  if [ ! -x "$dir/bin/go" ]; then
+    case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) die "no Go toolchain for $(uname -m)";; esac
+    apt_install curl unzip ca-certificates
+    local module="golang.org/toolchain@v0.0.1-$GO_TOOLCHAIN.linux-$arch"
+    say "fetching the Go toolchain $GO_TOOLCHAIN from the Go module proxy"
+    local tmp; tmp=$(mktemp -d)
+    curl -fsSL -o "$tmp/go.zip" "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-$GO_TOOLCHAIN.linux-$arch.zip" \
+      || die "could not download the Go toolchain; check access to proxy.golang.org (or install Go >= 1.21)."
+    unzip -q "$tmp/go.zip" -d "$tmp" || die "the downloaded Go toolchain is damaged; re-run make."
+    mkdir -p "$(dirname "$dir")"
+    rm -rf "$dir"; mv "$tmp/$module" "$dir"; rm -rf "$tmp"
+  fi
+  echo "$dir/bin/go"
+}
+
 setup_s3() {
   local bin="$CACHE/bin/versitygw"
   if [ ! -x "$bin" ]; then
-    command -v go >/dev/null || apt_install golang-go
-    say "building versitygw v1.7.0 (S3 server for tests)"
-    GOBIN="$CACHE/bin" go install github.com/versity/versitygw/cmd/versitygw@v1.7.0 \
-      || die "could not build versitygw with Go; check Go >= 1.21 and the Go module proxy."
+    local go; go=$(go_binary)
+    say "building versitygw v1.7.0 (S3 server for tests; first time: a few minutes)"
+    GOBIN="$CACHE/bin" GOTOOLCHAIN=auto "$go" install github.com/versity/versitygw/cmd/versitygw@v1.7.0 \
+      || die "could not build versitygw with Go; check the Go module proxy (proxy.golang.org) is reachable."
   fi
+  "$bin" --version >/dev/null 2>&1 || die "$bin does not run; delete it and re-run make."
 }
 
 case "${1:-all}" in
