@@ -56,6 +56,7 @@ class Settings:
     dpi: int = 300
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     tessdata_dir: str | None = None
+    psm: int = 4  # Tesseract page segmentation: 4 keeps table rows and narrow columns (see README)
     digit_pass: bool = True  # re-read number words glyph by glyph (ocr/digits.py)
     max_pixels: int = 120_000_000  # per page image; larger is treated as a decompression bomb
     max_pages: int = 2000  # per PDF
@@ -109,6 +110,7 @@ def load_settings() -> Settings:
         dpi=_int("ATHAR_DPI", base.dpi),
         jobs=max(1, _int("ATHAR_JOBS", base.jobs)),
         tessdata_dir=_str("ATHAR_TESSDATA_DIR", _default_tessdata()),
+        psm=_int("ATHAR_PSM", base.psm),
         digit_pass=(_str("ATHAR_DIGIT_PASS", "1") or "1") not in ("0", "false", "no"),
         max_pixels=_int("ATHAR_MAX_PIXELS", base.max_pixels),
         max_pages=_int("ATHAR_MAX_PAGES", base.max_pages),

@@ -155,6 +155,9 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, default=28)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--psm", type=int, nargs="+", default=None, help="also run the stage with these psm values"
+    )
     parser.add_argument("--rss", action="store_true", help="also measure peak RSS on 10- and 200-page PDFs")
     parser.add_argument("--rss-pages", type=int, nargs=2, default=(10, 200))
     args = parser.parse_args()
@@ -176,6 +179,16 @@ def main() -> None:
         items = [(p[1], i + 1, p[2], no_digits, str(tmp / "work")) for i, p in enumerate(pages)]
         texts, s2 = run_variant("stage-no-digits", stage, args.jobs, items)
         report("athar stage, no digit pass", pages, texts, s2)
+        if settings.tessdata_dir:
+            debian = replace(settings, tessdata_dir=None)
+            items = [(p[1], i + 1, p[2], debian, str(tmp / "work")) for i, p in enumerate(pages)]
+            texts, s4 = run_variant("debian", stage, args.jobs, items)
+            report("athar stage, Debian ara model", pages, texts, s4)
+        for psm in args.psm or ():
+            other = replace(settings, psm=psm)
+            items = [(p[1], i + 1, p[2], other, str(tmp / "work")) for i, p in enumerate(pages)]
+            texts, s3 = run_variant(f"psm{psm}", stage, args.jobs, items)
+            report(f"athar stage, psm {psm}", pages, texts, s3)
         print()
         print(
             f"CER degraded ratio stage/raw: {full['cer_degraded'] / max(1e-9, raw['cer_degraded']):.2f} "

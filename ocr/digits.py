@@ -1,117 +1,184 @@
 """Second pass for numbers: dates, birth years, register and national ID numbers.
 
 Tesseract's ``ara`` models can write only ٠ and ١ of the Eastern Arabic digits
-and invent letters or Western digits for the rest (١٩٨٥ → 6م4١), and they
-break long numbers into fragments. This pass re-reads each word box as a row
-of isolated glyphs with :mod:`ocr.glyphs` (Eastern digits never join, so one
-connected component is one digit): a word all of whose components are
-confident digit or separator glyphs is a number. Neighbouring number
-fragments on a line are merged and re-read as one number, so a national ID
-split in three comes back whole. Confident Western-digit readings from
-Tesseract are kept as they are.
+and invent letters or Western digits for the rest (١٩٨٥ → 6م4١); they also cut
+long numbers into fragments and glue fragments to neighbouring words. So this
+pass does not trust Tesseract's word boxes for numbers. On each text line it
+looks at the ink itself: Eastern digits never join, so every digit is one
+connected component. Components that match a digit or separator glyph
+(:mod:`ocr.glyphs`) and stand close together form a run; a run that reads as a
+plausible number replaces the words it overlaps. Confident Western-digit
+words from Tesseract are kept as they are.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 
 from athar.records import OcrWord
-from ocr.glyphs import read_number
+from ocr.glyphs import EASTERN_SET, WESTERN_SET, classify_many, components, features
 
 DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 WESTERN_NUMBER = re.compile(r"^[0-9/\-.]+$")
-EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 MAX_DISTANCE = 5.0  # worst glyph distance accepted; measured: digits 2-4.8, letters 5.5-7.5
-KEEP_WESTERN_CONF = 70.0
-STRONG_WORD_CONF = 90.0  # a letter word Tesseract is this sure of is never turned into a number
-MERGE_GAP = 1.2  # fragments closer than this × height join
+MAX_DISTANCE_FROM_LETTERS = 4.5  # stricter where Tesseract saw only letters
+KEEP_WESTERN_CONF = 70.0  # a confident Western reading by Tesseract stands when the glyphs agree
+RUN_GAP = 0.45  # digits of one number stand closer than this × digit height (ink to ink) ...
+RUN_PITCH = 1.0  # ... or centre to centre: narrow ١ and ٠ have wide side bearings
+# What a number looks like: digits, or digits joined by single separators (dates such as ١٢/٣/٢٠١٣).
+NUMBER_SHAPE = re.compile(r"^[0-9\u0660-\u0669]+(?:[/\-][0-9\u0660-\u0669]+){0,2}$")
+LETTER_LOOKALIKES = set("٠١0")  # dots read as ٠, alef and lam as ١: letters can fake these
 
 
-def _crop(binary: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    x0, y0, x1, y1 = box
-    h, w = binary.shape[:2]
-    return binary[max(0, y0 - 2) : min(h, y1 + 2), max(0, x0 - 2) : min(w, x1 + 2)]
+@dataclass(frozen=True)
+class _Glyph:
+    label: str
+    distance: float
+    box: tuple[int, int, int, int]  # page coordinates
+    eastern: tuple[str, float]  # best reading among Eastern digits and separators
+    western: tuple[str, float]  # best reading among Western digits and separators
 
 
-def _one_digit_set(text: str) -> str:
-    """Glyph readings can mix ١ and 1: write all digits in the set most of them use."""
-    eastern = sum(1 for c in text if "٠" <= c <= "٩")
-    western = sum(1 for c in text if c.isascii() and c.isdigit())
-    return text.translate(EASTERN) if eastern >= western else text.translate(WESTERN)
+def plausible_number(reading: str, distance: float, tesseract_text: str) -> bool:
+    """Whether a glyph reading is a believable number, given what Tesseract read there."""
+    if not NUMBER_SHAPE.match(reading):
+        return False
+    if DIGIT.search(tesseract_text):
+        return distance <= MAX_DISTANCE
+    digits = [c for c in reading if c not in "/-"]
+    return distance <= MAX_DISTANCE_FROM_LETTERS and len(digits) >= 3 and not set(digits) <= LETTER_LOOKALIKES
 
 
 def _conf(distance: float) -> float:
     return round(max(1.0, 100.0 - 12.0 * distance), 2)
 
 
-def _union(words: list[OcrWord]) -> tuple[int, int, int, int]:
+def _union(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
     return (
-        min(w.bbox[0] for w in words),
-        min(w.bbox[1] for w in words),
-        max(w.bbox[2] for w in words),
-        max(w.bbox[3] for w in words),
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
     )
 
 
-def _read(binary: np.ndarray, box: tuple[int, int, int, int]) -> tuple[str, float] | None:
-    found = read_number(_crop(binary, box), max(1.0, box[3] - box[1]), MAX_DISTANCE)
-    return (_one_digit_set(found[0]), found[1]) if found else None
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Share of box ``a``'s area inside box ``b``."""
+    w = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = max(1, (a[2] - a[0]) * (a[3] - a[1]))
+    return w * h / area
+
+
+def _line_glyphs(binary: np.ndarray, box: tuple[int, int, int, int]) -> tuple[list[_Glyph], float]:
+    """Digit-like components of one text line and the line's digit height estimate."""
+    height, width = binary.shape[:2]
+    x0, y0, x1, y1 = box
+    pad = (y1 - y0) // 4
+    x0, y0, x1, y1 = max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad), min(height, y1 + pad)
+    strip = binary[y0:y1, x0:x1]
+    if strip.size == 0:
+        return [], 0.0
+    comps = components(strip, max(4, int(((y1 - y0) * 0.05) ** 2)))
+    tall = [b[3] - b[1] for _, b in comps if (b[3] - b[1]) > 0.3 * (box[3] - box[1])]
+    digit_height = float(np.median(tall)) if tall else float(box[3] - box[1])
+    kept = [
+        (mask, (cx0, cy0, cx1, cy1))
+        for mask, (cx0, cy0, cx1, cy1) in comps
+        if cy1 - cy0 <= 1.6 * digit_height and cx1 - cx0 <= 1.6 * digit_height  # else joined letters, rules
+    ]
+    if not kept:
+        return [], digit_height
+    vectors = np.asarray([features(mask, digit_height) for mask, _ in kept])
+    readings = zip(
+        classify_many(vectors),
+        classify_many(vectors, EASTERN_SET),
+        classify_many(vectors, WESTERN_SET),
+        strict=True,
+    )
+    glyphs = []
+    for ((label, distance), eastern, western), (_, (cx0, cy0, cx1, cy1)) in zip(readings, kept, strict=True):
+        if distance <= MAX_DISTANCE:
+            glyphs.append(_Glyph(label, distance, (x0 + cx0, y0 + cy0, x0 + cx1, y0 + cy1), eastern, western))
+    return glyphs, digit_height
+
+
+def _runs(glyphs: list[_Glyph], digit_height: float) -> list[list[_Glyph]]:
+    """Neighbouring glyphs on one baseline band, left to right."""
+    runs: list[list[_Glyph]] = []
+    for glyph in sorted(glyphs, key=lambda g: g.box[0]):
+        if runs:
+            last = runs[-1][-1]
+            band = _union([g.box for g in runs[-1]])
+            same_band = glyph.box[1] < band[3] and glyph.box[3] > band[1]
+            pitch = (glyph.box[0] + glyph.box[2] - last.box[0] - last.box[2]) / 2
+            close = glyph.box[0] - last.box[2] <= RUN_GAP * digit_height or pitch <= RUN_PITCH * digit_height
+            if same_band and close:
+                runs[-1].append(glyph)
+                continue
+        runs.append([glyph])
+    return runs
+
+
+def _read_run(run: list[_Glyph]) -> tuple[str, float]:
+    """The run's text in one digit set (the set most glyphs matched; a Western 0 is an Eastern ٥)."""
+    eastern = sum(1 for g in run if g.label in "٠١٢٣٤٥٦٧٨٩")
+    western = sum(1 for g in run if g.label in "0123456789")
+    readings = [g.eastern if eastern >= western else g.western for g in run]
+    text = "".join(label for label, _ in readings).strip("/-")
+    return text, max(distance for _, distance in readings)
 
 
 def recover_digits(words: list[OcrWord], binary: np.ndarray) -> tuple[list[OcrWord], dict[str, int]]:
-    """Re-read number words from their glyphs; returns corrected words and counts (numbers, changed)."""
-    readings: list[tuple[str, float] | None] = []
-    for word in words:
-        keep = WESTERN_NUMBER.match(word.text) and word.conf >= KEEP_WESTERN_CONF
-        strong_letters = not DIGIT.search(word.text) and word.conf >= STRONG_WORD_CONF
-        readings.append(None if keep or strong_letters else _read(binary, word.bbox))
-    number_like = [
-        r is not None or (WESTERN_NUMBER.match(w.text) is not None)
-        for w, r in zip(words, readings, strict=True)
-    ]
-
-    out: list[OcrWord] = []
+    """Find numbers in the ink of each line and put them in place of the words they overlap."""
+    by_line: dict[int, list[int]] = defaultdict(list)
+    for index, word in enumerate(words):
+        by_line[word.line].append(index)
+    replaced: dict[int, list[OcrWord]] = {}
     stats = {"numbers": 0, "changed": 0}
-    i = 0
-    while i < len(words):
-        if not number_like[i]:
-            out.append(words[i])
-            i += 1
-            continue
-        j = i + 1
-        while (
-            j < len(words)
-            and number_like[j]
-            and words[j].line == words[i].line
-            and _gap(words[j - 1], words[j]) <= MERGE_GAP * max(1, words[j].bbox[3] - words[j].bbox[1])
-        ):
-            j += 1
-        group = words[i:j]
-        merged = _read(binary, _union(group)) if len(group) > 1 else None
-        if merged is not None:
-            text, distance = merged
-            out.append(
-                OcrWord(text, _conf(distance), _union(group), line=group[0].line, block=group[0].block)
+    for line, indexes in by_line.items():
+        line_words = [words[i] for i in indexes]
+        glyphs, digit_height = _line_glyphs(binary, _union([w.bbox for w in line_words]))
+        for run in _runs(glyphs, digit_height):
+            text, distance = _read_run(run)
+            if sum(ch.isdigit() for ch in text) < 2:
+                continue
+            box = _union([g.box for g in run])
+            covered = [
+                i for i in indexes if _overlap(words[i].bbox, box) > 0.5 or _overlap(box, words[i].bbox) > 0.5
+            ]
+            covered = [i for i in covered if i not in replaced]
+            old = " ".join(words[i].text for i in covered)
+            western_run = not any("٠" <= ch <= "٩" for ch in text)
+            confident_western = (
+                len(covered) == 1
+                and WESTERN_NUMBER.match(old)
+                and words[covered[0]].conf >= KEEP_WESTERN_CONF
             )
+            if western_run and confident_western:
+                continue  # Western digits: Tesseract reads them well (but it also turns ١٩٩٩ into 19984)
+            if not plausible_number(text, distance, old):
+                continue
+            new = OcrWord(text, _conf(distance), box, line=line, block=line_words[0].block)
             stats["numbers"] += 1
-            stats["changed"] += int(text != " ".join(w.text for w in group))
-        else:
-            for k in range(i, j):
-                reading = readings[k]
-                if reading is None:
-                    out.append(words[k])
-                    continue
-                text, distance = reading
-                word = words[k]
-                out.append(OcrWord(text, _conf(distance), word.bbox, line=word.line, block=word.block))
-                stats["numbers"] += 1
-                stats["changed"] += int(text != word.text)
-        i = j
+            stats["changed"] += int(text != old)
+            if covered:
+                replaced[covered[0]] = [new]
+                for i in covered[1:]:
+                    replaced[i] = []
+            else:  # Tesseract saw nothing there: put it in reading (right-to-left) order
+                after = [i for i in indexes if words[i].bbox[0] > box[0] and i not in replaced]
+                anchor = max(after) if after else None
+                if anchor is None:
+                    first = min(indexes)
+                    replaced[first] = [new, *replaced.get(first, [words[first]])]
+                else:
+                    replaced[anchor] = [*replaced.get(anchor, [words[anchor]]), new]
+    out: list[OcrWord] = []
+    for index, word in enumerate(words):
+        out.extend(replaced.get(index, [word]))
     return out, stats
-
-
-def _gap(a: OcrWord, b: OcrWord) -> int:
-    return max(0, max(a.bbox[0], b.bbox[0]) - min(a.bbox[2], b.bbox[2]))

@@ -47,31 +47,56 @@ def features(mask: np.ndarray, line_height: float) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=1)
-def _templates() -> tuple[np.ndarray, np.ndarray]:
+def _templates() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     data = np.load(TEMPLATES)
-    return data["features"].astype(np.float32), data["labels"]
+    feats = data["features"].astype(np.float32)
+    return feats, data["labels"].astype(np.int64), (feats**2).sum(axis=1)
 
 
 EASTERN_SET = "٠١٢٣٤٥٦٧٨٩/-"
 WESTERN_SET = "0123456789/-"
 
 
-def classify(vector: np.ndarray, allowed: str = LABELS) -> tuple[str, float]:
-    """Nearest template's label and distance, among templates whose label is in ``allowed``."""
-    feats, labels = _templates()
-    distances = np.sqrt(((feats - vector) ** 2).sum(axis=1))
+@functools.lru_cache(maxsize=8)
+def _allowed_mask(allowed: str) -> np.ndarray:
+    return np.isin(_templates()[1], [LABELS.index(ch) for ch in allowed])
+
+
+def classify_many(vectors: np.ndarray, allowed: str = LABELS) -> list[tuple[str, float]]:
+    """Label and distance of each row of ``vectors``: a distance-weighted vote of the nearest templates.
+
+    Fonts disagree on details (the teeth of ٢ and ٣), so the nearest few templates vote. One matrix
+    product serves all glyphs of a line.
+    """
+    if len(vectors) == 0:
+        return []
+    feats, labels, feat_sq = _templates()
+    vectors = np.asarray(vectors, dtype=np.float32)
+    squared = (vectors**2).sum(axis=1)[:, None] + feat_sq[None, :] - 2.0 * vectors @ feats.T
+    distances = np.sqrt(np.maximum(squared, 0.0))
     if allowed != LABELS:
-        mask = np.isin(labels, [LABELS.index(ch) for ch in allowed])
-        distances = np.where(mask, distances, np.inf)
-    # vote among the nearest templates (fonts disagree on details such as the teeth of ٢ and ٣)
-    nearest = np.argsort(distances)[:NEIGHBOURS]
-    votes: dict[int, float] = {}
-    for index in nearest:
-        if np.isfinite(distances[index]):
-            votes[int(labels[index])] = votes.get(int(labels[index]), 0.0) + 1.0 / (1e-3 + distances[index])
-    label = max(votes, key=lambda k: votes[k])
-    best = min(float(distances[i]) for i in nearest if int(labels[i]) == label)
-    return LABELS[label], best
+        distances[:, ~_allowed_mask(allowed)] = np.inf
+    k = min(NEIGHBOURS, distances.shape[1])
+    nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
+    out = []
+    for row, indexes in enumerate(nearest):
+        votes: dict[int, float] = {}
+        best: dict[int, float] = {}
+        for index in indexes:
+            d = float(distances[row, index])
+            if not np.isfinite(d):
+                continue
+            label = int(labels[index])
+            votes[label] = votes.get(label, 0.0) + 1.0 / (1e-3 + d)
+            best[label] = min(best.get(label, np.inf), d)
+        winner = max(votes, key=lambda key: votes[key])
+        out.append((LABELS[winner], best[winner]))
+    return out
+
+
+def classify(vector: np.ndarray, allowed: str = LABELS) -> tuple[str, float]:
+    """Label and distance of one glyph's feature vector (see :func:`classify_many`)."""
+    return classify_many(vector[None, :], allowed)[0]
 
 
 def components(binary_crop: np.ndarray, min_area: int) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
@@ -104,7 +129,7 @@ def read_number(binary_crop: np.ndarray, line_height: float, max_distance: float
     if len(comps) < 2:
         return None
     vectors = [features(mask, line_height) for mask, _ in comps]
-    first = [classify(v) for v in vectors]
+    first = classify_many(np.asarray(vectors))
     if any(distance > max_distance for _, distance in first):
         return None
     # One number uses one digit set: re-read every glyph among the set most glyphs matched
@@ -113,8 +138,7 @@ def read_number(binary_crop: np.ndarray, line_height: float, max_distance: float
     western = sum(1 for label, _ in first if label in "0123456789")
     allowed = EASTERN_SET if eastern >= western else WESTERN_SET
     glyphs = []
-    for vector, (_, box) in zip(vectors, comps, strict=True):
-        label, distance = classify(vector, allowed)
+    for (label, distance), (_, box) in zip(classify_many(np.asarray(vectors), allowed), comps, strict=True):
         if distance > max_distance:
             return None
         glyphs.append(Glyph(label, distance, box))

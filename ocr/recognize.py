@@ -112,7 +112,7 @@ def _run_main(image_path: Path, settings: Settings, dpi: int) -> _Pass:
         image_path,
         lang=settings.lang,
         dpi=dpi,
-        psm=3,
+        psm=settings.psm,
         tessdata_dir=settings.tessdata_dir,
         timeout=settings.tesseract_timeout,
         want_hocr=True,
