@@ -33,8 +33,12 @@ lint:
 typecheck:
 	$(VENV)/bin/mypy
 
+## make bench: every benchmark; each prints ratios against a baseline measured in the same run
 bench: setup
-	$(PY) bench/ocr.py
+	$(PY) bench/ocr.py --rss
+	$(PY) bench/nlp.py
+	$(PY) bench/search.py
+	$(PY) bench/pipeline.py
 
 clean:
 	rm -rf $(VENV) .cache index/node/target

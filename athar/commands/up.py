@@ -37,6 +37,8 @@ def register(sub: Any) -> None:
         "--prefect-port", type=int, default=int(os.environ.get("ATHAR_PREFECT_PORT", DEFAULT_PREFECT_PORT))
     )
     parser.add_argument("--no-node", action="store_true", help="do not start the embedded search node")
+    parser.add_argument("--web-port", type=int, default=8000, help="researchers' web search port (default 8000)")
+    parser.add_argument("--no-web", action="store_true", help="do not start the researchers' web search")
     parser.set_defaults(func=run)
 
 
@@ -203,9 +205,23 @@ def run(args: argparse.Namespace) -> int:
             )
             _say(f"serving the flows (pid {serve.pid}); the inbox is checked every {args.interval:g} s")
 
+        # 4. researchers' web search (127.0.0.1 only; see `athar serve --help` to serve further)
+        if not args.no_web:
+            if pid := children.running("web", "athar.cli serve"):
+                _say(f"web search already running (pid {pid})")
+            else:
+                web = children.start(
+                    "web",
+                    [sys.executable, "-m", "athar.cli", "serve", "--port", str(args.web_port)],
+                    {**env, "PYTHONPATH": str(PROJECT_ROOT)},
+                )
+                _say(f"starting the web search (pid {web.pid})")
+
         _say(f"Prefect UI:   http://127.0.0.1:{args.prefect_port}")
+        if not args.no_web:
+            _say(f"web search:   http://127.0.0.1:{args.web_port}")
         _say(f"drop scans:   {settings.inbox}   (state: `athar status`)")
-        _say("search:       athar search 'name' --mother 'mother name'   (or `athar serve` for the web page)")
+        _say("search:       athar search 'words'   |   athar person --name 'name' --mother 'mother' --born 1985")
         if not children.started and not node_started:
             _say("everything was already running; nothing to stop here")
             return 0

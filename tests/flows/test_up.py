@@ -54,6 +54,8 @@ def test_up_serves_the_watcher_reuses_and_stops_children_on_ctrl_c(tmp_path: Pat
         str(port),
         "--interval",
         "2",
+        "--web-port",
+        str(_free_port()),
     ]
     log = (tmp_path / "up.log").open("w")
     up = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -61,7 +63,7 @@ def test_up_serves_the_watcher_reuses_and_stops_children_on_ctrl_c(tmp_path: Pat
         _wait_for(lambda: "Ctrl-C stops" in (tmp_path / "up.log").read_text(), 180, "athar up to start")
         pids = {
             name: json.loads((data / "run" / f"{name}.json").read_text())["pid"]
-            for name in ("prefect-server", "flows-serve")
+            for name in ("prefect-server", "flows-serve", "web")
         }
         # a bad scan dropped into the inbox is taken in and quarantined by the scheduled watcher
         (inbox / "ليس مسحاً.pdf").write_bytes("نص فقط".encode())
