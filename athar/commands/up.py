@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
         "--prefect-port", type=int, default=int(os.environ.get("ATHAR_PREFECT_PORT", DEFAULT_PREFECT_PORT))
     )
     parser.add_argument("--no-node", action="store_true", help="do not start the embedded search node")
-    parser.add_argument("--web-port", type=int, default=8000, help="researchers' web search port (default 8000)")
+    parser.add_argument("--web-port", type=int, default=8000, help="web search port (default 8000)")
     parser.add_argument("--no-web", action="store_true", help="do not start the researchers' web search")
     parser.set_defaults(func=run)
 
@@ -221,7 +221,9 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_web:
             _say(f"web search:   http://127.0.0.1:{args.web_port}")
         _say(f"drop scans:   {settings.inbox}   (state: `athar status`)")
-        _say("search:       athar search 'words'   |   athar person --name 'name' --mother 'mother' --born 1985")
+        _say(
+            "search:       athar search 'words'  |  athar person --name 'name' --mother 'mother' --born 1985"
+        )
         if not children.started and not node_started:
             _say("everything was already running; nothing to stop here")
             return 0
