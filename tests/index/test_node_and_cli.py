@@ -109,3 +109,20 @@ def test_index_migrate_command(cli_env: Settings, capsys: pytest.CaptureFixture[
     assert migration["new_index"].endswith("persons-v2") and migration["documents"] == 1
     assert main(["person", "--name", "سامر نزار قباني", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["hits"][0]["mother"] == "سلمى"
+
+
+def test_ingest_command_makes_a_scan_searchable(
+    cli_env: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real OCR (Tesseract) and NLP on one sample page, then searchable by the place it names."""
+    monkeypatch.setenv("ATHAR_DATA_DIR", str(tmp_path))
+    sample = Path(__file__).resolve().parents[2] / "samples" / "register-page.png"
+    assert main(["ingest", str(sample), str(tmp_path / "missing.pdf"), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert "[unreadable_path]" in captured.err and not captured.out  # checked before any OCR starts
+    assert main(["ingest", str(sample), "--json"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["status"] == "indexed" and line["pages"] == 1 and line["persons"] >= 3
+    assert main(["search", "صيدنايا", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert any(h["sha256"] == line["sha256"] for h in hits)
