@@ -81,7 +81,7 @@ setup_base() {
 }
 
 setup_search() {
-  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v javac >/dev/null || apt_install openjdk-17-jdk-headless  # javac: Maven compiles the launcher
   command -v mvn >/dev/null || apt_install maven
   if [ -f index/node/pom.xml ]; then
     local sources stamp
