@@ -21,6 +21,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 APT_UPDATED=0
+APT_FLAGS=()
 apt_install() {
   local missing=()
   for pkg in "$@"; do
@@ -33,13 +34,16 @@ apt_install() {
   fi
   say "installing Debian packages: ${missing[*]}"
   if [ $APT_UPDATED = 0 ]; then $SUDO apt-get update -qq || die "apt-get update failed; check the network/package mirror."; APT_UPDATED=1; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${APT_FLAGS[@]}" "${missing[@]}" >/dev/null \
     || die "could not install ${missing[*]} with apt-get; install them by hand and re-run."
 }
 
 setup_base() {
   apt_install tesseract-ocr tesseract-ocr-ara tesseract-ocr-script-arab poppler-utils \
     fonts-hosny-amiri fonts-dejavu-core libraqm0 python3-venv
+  # Headless Chromium + driver for the web tests (Debian's; no browser download). Recommends pull in
+  # ~100 desktop packages (cups, avahi, ...): not needed headless.
+  APT_FLAGS=(--no-install-recommends); apt_install chromium chromium-driver; APT_FLAGS=()
   command -v "$PY" >/dev/null || die "python3 not found; install Python 3.11+."
   "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "Python 3.11+ is required ($PY is older)."
   if [ ! -x "$VENV/bin/python" ]; then

@@ -23,7 +23,6 @@ from athar.arabic import normalize_arabic
 from athar.records import ExtractedDocument, PageImage
 from athar.settings import Settings, load_settings
 from tests import synth
-from tests.index.conftest import search_node, search_url  # noqa: F401  (the session's real node)
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class Corpus:
 
 
 @pytest.fixture(scope="session")
-def web_settings(search_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:  # noqa: F811
+def web_settings(search_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir = tmp_path_factory.mktemp("web-data")
     return load_settings().with_(
         search_url=search_url, index_prefix=f"w{uuid.uuid4().hex[:10]}", data_dir=data_dir, jobs=2
