@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from athar.arabic import normalize_arabic
-from athar.records import OcrPage, OcrWord
+from athar.records import OcrPage, OcrWord, join_words
 from nlp.text import NormText
 
 TOKEN = re.compile(r"[\u0621-\u064a]+|\d+(?:[/.-]\d+)*|[^\s\u0621-\u064a\d]")
@@ -64,27 +64,10 @@ def lines_from_text(text: NormText) -> list[Line]:
     return lines
 
 
-def _joined_spans(words: Sequence[OcrWord]) -> tuple[str, list[tuple[int, int]]]:
-    """Words of a line joined by a space, lines by a newline (the OCR stage's page text rule)."""
-    parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    previous: int | None = None
-    for word in words:
-        if previous is not None:
-            parts.append(" " if word.line == previous else "\n")
-            pos += 1
-        parts.append(word.text)
-        spans.append((pos, pos + len(word.text)))
-        pos += len(word.text)
-        previous = word.line
-    return "".join(parts), spans
-
-
 def _word_spans(page: OcrPage) -> list[tuple[int, int]]:
     """Span of each OCR word in ``page.text``: exact when the text was built from the words by the
     OCR stage's rule, otherwise searched in order (unfound words take the cursor)."""
-    joined, exact = _joined_spans(page.words)
+    joined, exact = join_words(page.words)
     if joined == page.text:
         return exact
     spans = []
