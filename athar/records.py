@@ -29,7 +29,9 @@ def _plain(value: Any) -> Any:
 
 
 class Record:
-    """Mixin: JSON view of a frozen dataclass."""
+    """Mixin: JSON view of a frozen dataclass. Records use slots: a long document holds many words."""
+
+    __slots__ = ()
 
     def to_json(self) -> dict[str, Any]:
         result = _plain(self)
@@ -40,7 +42,7 @@ class Record:
 # --------------------------------------------------------------------- intake
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceDocument(Record):
     """One input file, identified by the sha256 of its bytes."""
 
@@ -52,7 +54,7 @@ class SourceDocument(Record):
     has_text_layer: bool | None = None  # PDFs only: whether some page already carries text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageImage(Record):
     """One rasterised page, stored as a file; the path is what moves between tasks."""
 
@@ -67,7 +69,7 @@ class PageImage(Record):
 # ------------------------------------------------------------------------ OCR
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OcrWord(Record):
     """One recognised word with its box on the page image and confidence 0-100."""
 
@@ -78,7 +80,7 @@ class OcrWord(Record):
     block: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Preprocessing(Record):
     """What was done to a page before recognition, and why."""
 
@@ -90,7 +92,7 @@ class Preprocessing(Record):
     digit_pass: dict[str, int] = field(default_factory=dict)  # words tried / changed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OcrPage(Record):
     """Recognised text of one page."""
 
@@ -135,7 +137,7 @@ def join_words(words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str, list[tu
     return "".join(parts), spans
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageFailure(Record):
     """A page that could not be processed; the rest of the document goes on."""
 
@@ -149,7 +151,7 @@ class PageFailure(Record):
 # ------------------------------------------------------------------------ NLP
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention(Record):
     """An entity found in a page's text. ``start``/``end`` index the page text."""
 
@@ -162,7 +164,7 @@ class Mention(Record):
     source: str = "rules"  # "rules" or "ner"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event(Record):
     """Something that happened to a person: arrest, detention, transfer, trial, ..."""
 
@@ -171,7 +173,7 @@ class Event(Record):
     place: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameKeys(Record):
     """Keys under which a name is findable."""
 
@@ -180,7 +182,7 @@ class NameKeys(Record):
     latin: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person(Record):
     """One person record as written on a page (one per register row)."""
 
@@ -200,7 +202,7 @@ class Person(Record):
     name_keys: NameKeys | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis(Record):
     """Everything the NLP stage found in one document."""
 
@@ -210,7 +212,7 @@ class Analysis(Record):
     persons: tuple[Person, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExtractedDocument(Record):
     """OCR (and, when run, NLP) result for one document: the `athar extract` line."""
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -134,19 +133,53 @@ def report(name: str, pages: list, texts: list[str], seconds: float) -> dict[str
     return row
 
 
-def peak_rss_of_extract(pdf: Path, jobs: int, data_dir: Path) -> float:
-    """Peak RSS (MiB) of the largest process of one `athar extract` run (main or worker)."""
+def _vm_hwm_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _ocr_workers(pid: int) -> list[int]:
+    """The spawned OCR worker processes of ``pid`` (not its short-lived poppler/tesseract forks)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            children = [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+    workers = []
+    for child in children:
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as fh:
+                if b"multiprocessing.spawn" in fh.read():
+                    workers.append(child)
+        except OSError:
+            continue
+    return workers
+
+
+def peak_rss_of_extract(pdf: Path, jobs: int, data_dir: Path) -> tuple[float, float]:
+    """Peak RSS (MiB) of one `athar extract` run: (main process, largest OCR worker), sampled from /proc."""
     env = dict(os.environ, ATHAR_DATA_DIR=str(data_dir))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "athar.cli", "extract", "--jobs", str(jobs), str(pdf)],
-        check=True,
         stdout=subprocess.DEVNULL,
         env=env,
         cwd=ROOT,
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(before, after) / 1024
+    main_peak = worker_peak = 0
+    while proc.poll() is None:
+        main_peak = max(main_peak, _vm_hwm_kib(proc.pid))
+        for child in _ocr_workers(proc.pid):
+            worker_peak = max(worker_peak, _vm_hwm_kib(child))
+        time.sleep(0.2)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"athar extract failed with status {proc.returncode}")
+    return main_peak / 1024, worker_peak / 1024
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ permanent failures quarantine the document with their code and message.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 import threading
@@ -36,6 +35,7 @@ from athar.records import ExtractedDocument, OcrPage, PageFailure, PageImage, So
 from athar.settings import Settings, load_settings
 from athar.storage import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, verify_original
 from flows import report, steps
+from ocr.pipeline import new_executor
 
 log = logging.getLogger(__name__)
 
@@ -49,24 +49,14 @@ _EXECUTORS: dict[int, ProcessPoolExecutor] = {}
 _EXECUTORS_LOCK = threading.Lock()
 
 
-def _worker_init() -> None:
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    logging.getLogger("ocr").setLevel(logging.WARNING)
-
-
-def _import_ocr() -> None:
-    import ocr.recognize  # noqa: F401
-
-
 def ocr_executor(jobs: int) -> ProcessPoolExecutor:
     """The process pool that runs recognition (one per size, kept for the life of this process)."""
     with _EXECUTORS_LOCK:
         pool = _EXECUTORS.get(jobs)
         if pool is None:
-            context = multiprocessing.get_context("spawn")  # no fork of a threaded process
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
-            for _ in range(jobs):  # spawn and import now, while the first pages are being rendered
-                pool.submit(_import_ocr)
+            pool = new_executor(jobs)
+            for _ in range(jobs):  # spawn (and import the OCR stage) now, while the first pages render
+                pool.submit(os.getpid)
             _EXECUTORS[jobs] = pool
         return pool
 

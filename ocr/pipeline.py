@@ -8,13 +8,15 @@ file and returns a small :class:`OcrPage` record.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from athar.errors import AtharError
+from athar.errors import AtharError, RetryableError
 from athar.log import short
 from athar.records import ExtractedDocument, OcrPage, PageFailure, PageImage
 from athar.settings import Settings
@@ -29,6 +31,19 @@ ProgressFn = Callable[[int, int], None]
 
 def _worker_init() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    import ocr.recognize  # noqa: F401  (import once per worker, not on the first page)
+
+
+def new_executor(jobs: int) -> ProcessPoolExecutor:
+    """A pool of OCR worker processes.
+
+    Workers are spawned, not forked: they start with only the OCR stage in memory (not whatever the
+    parent holds, such as the NLP models or finished pages), and forking a threaded parent (Prefect)
+    is unsafe.
+    """
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+    )
 
 
 def _recognize(image: PageImage, settings: Settings, work_dir: Path) -> OcrPage | PageFailure:
@@ -52,22 +67,25 @@ def recognize_pages(
     progress: ProgressFn | None = None,
     total: int = 0,
 ) -> tuple[list[OcrPage], list[PageFailure]]:
-    """Recognise pages as they are rendered, with at most 2×jobs in flight; results in page order."""
+    """Recognise pages as they are rendered, with at most 2×jobs in flight; results in page order.
+
+    A worker process that dies (killed, out of memory) is a RetryableError for the document.
+    """
     pages: list[OcrPage] = []
     failures: list[PageFailure] = []
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    pool = executor or new_executor(jobs)
     in_flight: set[Future[OcrPage | PageFailure]] = set()
-    done_count = 0
 
     def collect(futures: set[Future[OcrPage | PageFailure]]) -> None:
-        nonlocal done_count
         for future in futures:
             result = future.result()
-            (pages if isinstance(result, OcrPage) else failures).append(result)  # type: ignore[arg-type]
-            done_count += 1
+            if isinstance(result, OcrPage):
+                pages.append(result)
+            else:
+                failures.append(result)
             if progress:
-                progress(done_count, total)
+                progress(len(pages) + len(failures), total)
 
     try:
         for item in images:
@@ -80,6 +98,10 @@ def recognize_pages(
             in_flight.add(pool.submit(_recognize, item, settings, work_dir))
         finished, _ = wait(in_flight)
         collect(finished)
+    except BrokenProcessPool:
+        raise RetryableError(
+            "an OCR worker process died (killed or out of memory); retry the document."
+        ) from None
     finally:
         if own:
             pool.shutdown(cancel_futures=True)

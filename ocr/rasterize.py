@@ -9,8 +9,9 @@ decoded pixels.
 
 from __future__ import annotations
 
+import re
 import shutil
-import warnings
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,6 +105,27 @@ def _tiff_pages(
         del frame
 
 
+PAGE_SIZE = re.compile(rb"Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts")
+
+
+def pdf_page_size(path: Path, number: int, timeout: float) -> tuple[float, float]:
+    """Width and height in points of one PDF page, asked of poppler's pdfinfo (nothing held in memory).
+
+    (0, 0) when pdfinfo cannot tell; pdftoppm then reports the damage.
+    """
+    try:
+        out = subprocess.run(
+            ["pdfinfo", "-f", str(number), "-l", str(number), str(path)],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        ).stdout
+    except subprocess.TimeoutExpired:
+        return 0.0, 0.0
+    match = PAGE_SIZE.search(out)
+    return (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
+
+
 def _pdf_pages(
     doc: SourceDocument, path: Path, out_dir: Path, settings: Settings
 ) -> Iterator[PageImage | PageFailure]:
@@ -114,24 +136,12 @@ def _pdf_pages(
         PDFPopplerTimeoutError,
         PDFSyntaxError,
     )
-    from pypdf import PdfReader
 
     if shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None:
         raise ToolMissingError(f"poppler (pdftoppm/pdfinfo) is not installed: {POPPLER_HINT}.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            reader.decrypt("")
     dpi = settings.dpi
     for number in range(1, doc.page_count + 1):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                box = reader.pages[number - 1].mediabox
-                width_pt, height_pt = float(box.width), float(box.height)
-        except Exception:
-            width_pt = height_pt = 0.0
+        width_pt, height_pt = pdf_page_size(path, number, settings.tesseract_timeout)
         try:
             check_pixels(
                 round(width_pt * dpi / 72),

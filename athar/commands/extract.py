@@ -110,9 +110,7 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    from concurrent.futures import ProcessPoolExecutor
-
-    from ocr.pipeline import _worker_init, extract_document
+    from ocr.pipeline import extract_document, new_executor
 
     settings = load_settings()
     if args.jobs:
@@ -128,13 +126,13 @@ def run(args: argparse.Namespace) -> int:
     rows: list[tuple[str, str]] = []
     with (
         tempfile.TemporaryDirectory(prefix="athar-extract-") as tmp,
-        ProcessPoolExecutor(max_workers=settings.jobs, initializer=_worker_init) as pool,
+        new_executor(settings.jobs) as pool,
     ):
-        for source in iter_inputs(args.paths):
+        for number, source in enumerate(iter_inputs(args.paths), 1):
             progress.label = Path(source).name
             started = time.monotonic()
             try:
-                work = (args.work_dir or Path(tmp)) / f"doc-{abs(hash(source)) % 10**10}"
+                work = (args.work_dir or Path(tmp)) / f"doc-{number:05d}"
                 doc = extract_document(source, settings, work_dir=work, executor=pool, progress=progress)
                 analysis = analyze(list(doc.pages), settings) if analyze and doc.pages else None
             except AtharError as exc:
@@ -151,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
             if args.summary:
                 rows.append((Path(source).name, _summary(doc, analysis, time.monotonic() - started)))
             else:
-                _emit(document_json(doc, analysis))
+                _emit_document(doc, analysis)
     if args.summary:
         for name, line in rows:
             print(f"{name}\n    {line}")
@@ -173,6 +171,19 @@ def _summary(doc: ExtractedDocument, analysis: Analysis | None, seconds: float) 
     for failure in doc.failures:
         parts.append(f"page {failure.page} FAILED [{failure.code}]")
     return "; ".join(parts)
+
+
+def _emit_document(doc: ExtractedDocument, analysis: Analysis | None) -> None:
+    """Write one document's JSON line page by page, so a long document is never a second time in memory."""
+    head = document_json(ExtractedDocument(doc.document, (), doc.failures), analysis)
+    head_text = json.dumps(head, ensure_ascii=False)
+    before, after = head_text.split('"pages": []', 1)
+    out = sys.stdout
+    out.write(before + '"pages": [')
+    for index, page in enumerate(doc.pages):
+        out.write(("," if index else "") + json.dumps(page_json(page), ensure_ascii=False))
+    out.write("]" + after + "\n")
+    out.flush()
 
 
 def _emit(obj: dict[str, Any]) -> None:
