@@ -27,7 +27,7 @@ from ocr.text import clean_word, page_text
 log = logging.getLogger(__name__)
 
 CLEAN_NOISE_LEVEL = 2.5  # noise_level() below this: a clean scan, Otsu without probing
-LOW_CONFIDENCE = 55.0  # a main pass below this triggers the orientation check
+LOW_CONFIDENCE = 40.0  # a main pass below this triggers the orientation check (upside-down pages read ~20)
 PROBE_CANDIDATES = ("blur_otsu", "gray", "adaptive")
 
 
@@ -62,7 +62,7 @@ def _mean_conf(words: list[tesseract.TsvWord]) -> float:
     return float(np.mean(confs)) if confs else 0.0
 
 
-def _ink_band(gray: np.ndarray, fraction: float = 0.22) -> np.ndarray:
+def _ink_band(gray: np.ndarray, fraction: float = 0.12) -> np.ndarray:
     """The horizontal band of the page with the most ink (a cheap probe region)."""
     h = gray.shape[0]
     band = max(64, int(h * fraction))
