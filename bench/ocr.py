@@ -253,7 +253,8 @@ def measure_rss(sizes: tuple[int, int], jobs: int, tmp: Path) -> None:
     ratio_main = rss[large_n][0] / rss[small_n][0]
     ratio_worker = rss[large_n][1] / rss[small_n][1]
     print(
-        f"peak RSS ratio {large_n}/{small_n} pages: main {ratio_main:.2f}, worker {ratio_worker:.2f} (target <= 1.2)"
+        f"peak RSS ratio {large_n}/{small_n} pages: main {ratio_main:.2f}, worker {ratio_worker:.2f} "
+        "(target <= 1.2)"
     )
 
 
