@@ -313,21 +313,7 @@ def person_query(
                 {"match": {"name_latin": {"query": keys.normalized, "operator": "and", "boost": 3}}},
                 "name_latin",
             ),
-            _named(
-                {
-                    "match": {
-                        "name_latin": {
-                            "query": keys.normalized,
-                            "fuzziness": "AUTO",
-                            "max_expansions": 10,
-                            "prefix_length": 1,
-                            "minimum_should_match": "2<75%",
-                            "boost": 1,
-                        }
-                    }
-                },
-                "name_fuzzy",
-            ),
+            _named(_fuzzy_match("name_latin", keys.normalized), "name_fuzzy"),
         ]
     else:
         name_clauses += [
@@ -335,21 +321,7 @@ def person_query(
             _named(
                 {"match": {"name": {"query": keys.normalized, "operator": "and", "boost": 3}}}, "name_parts"
             ),
-            _named(
-                {
-                    "match": {
-                        "name": {
-                            "query": keys.normalized,
-                            "fuzziness": "AUTO",
-                            "max_expansions": 10,
-                            "prefix_length": 1,
-                            "minimum_should_match": "2<75%",
-                            "boost": 1,
-                        }
-                    }
-                },
-                "name_fuzzy",
-            ),
+            _named(_fuzzy_match("name", keys.normalized), "name_fuzzy"),
         ]
     boosts: list[dict[str, Any]] = []
     if mother:
@@ -410,6 +382,22 @@ def _why(matched: list[str], born: str | int | None) -> tuple[str, ...]:
     if "mother" in names:
         names.discard("mother_skeleton")
     return tuple(_WHY[n] for n in _WHY if n in names)
+
+
+def _fuzzy_match(field: str, query: str) -> dict[str, Any]:
+    """A typo-tolerant match on a name field: most name parts must be there, one edit each."""
+    return {
+        "match": {
+            field: {
+                "query": query,
+                "fuzziness": "AUTO",
+                "max_expansions": 10,
+                "prefix_length": 1,
+                "minimum_should_match": "2<75%",
+                "boost": 1,
+            }
+        }
+    }
 
 
 def person(
