@@ -127,19 +127,62 @@ def lines_from_words(page: OcrPage) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda item: -(item[2][0] + item[2][2]))  # right to left by centre
-        cells: list[Cell] = []
-        current: list[tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]] = []
-        for item in row:
-            if current and current[-1][2][0] - item[2][2] > gap_limit:
-                cells.append(_cell(current))
-                current = []
-            current.append(item)
-        if current:
-            cells.append(_cell(current))
+        cells = [_cell(group) for group in _split_cells(row, gap_limit)]
         cells = [c for c in cells if c.tokens]
         if cells:
             lines.append(Line(tuple(cells)))
     return lines
+
+
+_Item = tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]
+_LETTER = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+_DIGIT = re.compile(r"\d")
+
+
+def _weak(word: OcrWord) -> bool:
+    """OCR crumbs that must not join two cells: marks without letters or digits (. | > -), and one or
+    two digits read with low confidence (specks and table rules read as 0 or 00)."""
+    text = word.text.strip()
+    if _LETTER.search(text):
+        return False
+    if not _DIGIT.search(text):
+        return True
+    return len(text) <= 2 and word.conf < 60
+
+
+def _split_cells(row: list[_Item], gap_limit: float) -> list[list[_Item]]:
+    """Cells of a row (items right to left): a new cell where the gap between neighbouring words is
+    wider than ``gap_limit``. Gaps are measured between real words only; a crumb lying between two
+    columns joins the nearer cell instead of bridging them."""
+    solid = [item for item in row if not _weak(item[0])]
+    if not solid:
+        solid = row
+    groups: list[list[_Item]] = []
+    for item in solid:
+        if groups and min(b[0] for *_x, b in groups[-1]) - item[2][2] > gap_limit:
+            groups.append([])
+        if not groups:
+            groups.append([])
+        groups[-1].append(item)
+    if len(solid) == len(row):
+        return groups
+    extents = [(min(b[0] for *_x, b in g), max(b[2] for *_x, b in g)) for g in groups]
+    kept = {id(item) for item in solid}
+    for item in row:
+        if id(item) in kept:
+            continue
+        x0, x1 = item[2][0], item[2][2]
+        distance = [max(0, a - x1, x0 - b) for a, b in extents]
+        k = min(range(len(groups)), key=lambda q: distance[q])
+        if distance[k] <= gap_limit:
+            groups[k].append(item)
+        else:
+            groups.append([item])
+            extents.append((x0, x1))
+    for g in groups:
+        g.sort(key=lambda item: -(item[2][0] + item[2][2]))
+    groups.sort(key=lambda g: -max(b[2] for *_x, b in g))
+    return groups
 
 
 def _cell(items: list[tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]]) -> Cell:

@@ -1,0 +1,93 @@
+"""Register rows as Tesseract returns them: word boxes with crumbs, merged and split cells.
+
+Boxes and confidences follow real Tesseract output on rendered register pages (A5 at 300 dpi): words
+about 40 px high, columns 50-150 px apart, crumbs such as '.', '|', '>' or a low-confidence '0' read
+from specks and table rules between the columns.
+"""
+
+from __future__ import annotations
+
+from athar.records import OcrPage, OcrWord, Preprocessing, join_words
+from nlp.analyze import analyze_pages
+from nlp.layout import lines_from_words
+
+# (text, x0, x1, conf) per word, right to left; one list per printed line
+Row = list[tuple[str, int, int, float]]
+
+HEADER: Row = [
+    ("الرقم", 1518, 1576, 90),
+    ("الاسم", 1380, 1454, 90),
+    ("الثلاثي", 1289, 1370, 90),
+    ("اسم", 1040, 1088, 90),
+    ("الأم", 981, 1030, 90),
+    ("محل", 870, 920, 90),
+    ("وتاريخ", 770, 860, 90),
+    ("الولادة", 682, 760, 90),
+    ("الرقم", 560, 618, 90),
+    ("الوطني", 463, 550, 90),
+    ("تاريخ", 250, 321, 90),
+    ("التوقيف", 148, 240, 90),
+]
+TITLE: Row = [("سجل", 1500, 1604, 90), ("الموقوفين", 1300, 1490, 90)]
+
+
+def page_of(*rows: Row) -> OcrPage:
+    """An OCR page: one Tesseract line per row, rows 70 px apart, words in reading order."""
+    words = []
+    for line, row in enumerate(rows, start=1):
+        top = 200 + 70 * line
+        for text, x0, x1, conf in row:
+            words.append(OcrWord(text, conf, (x0, top, x1, top + 40), line=line, block=1))
+    text, _spans = join_words(words)
+    return OcrPage(
+        sha256="0" * 64,
+        page=1,
+        text=text,
+        words=tuple(words),
+        confidence=80.0,
+        preprocessing=Preprocessing(),
+        engine="test",
+        model="none",
+        width=1748,
+        height=2480,
+    )
+
+
+def test_crumb_between_columns_does_not_join_name_and_mother() -> None:
+    # a '.' read from a speck between the name and the mother's name, 12 px from each
+    row: Row = [
+        ("9", 1541, 1576, 88),
+        ("يوسف", 1373, 1457, 53),
+        ("عبد", 1312, 1355, 93),
+        ("الحميد", 1235, 1295, 72),
+        ("الخالد", 1152, 1218, 63),
+        (".", 1125, 1140, 21),
+        ("نوال", 1037, 1088, 79),
+        ("داريا", 857, 919, 95),
+        ("1973", 762, 839, 97),
+        ("05231200310", 382, 616, 81),
+        ("12-3-2012", 144, 318, 87),
+    ]
+    page = page_of(TITLE, HEADER, row)
+    cells = [" ".join(t.norm for t in c.tokens) for c in lines_from_words(page)[2].cells]
+    assert "نوال" in cells
+    (person,) = analyze_pages([page]).persons
+    assert (person.name, person.mother, person.birth_date) == ("يوسف عبد الحميد الخالد", "نوال", "1973")
+
+
+def test_low_confidence_zero_does_not_join_mother_and_birth_columns() -> None:
+    # a table rule read as '0' (confidence 38) between the mother's name and the birth year
+    row: Row = [
+        ("مصطفى", 1355, 1450, 76),
+        ("عبد", 1282, 1336, 93),
+        ("الله", 1214, 1268, 96),
+        ("المصري", 1100, 1200, 80),
+        ("عائشة", 952, 1027, 49),
+        ("0", 870, 922, 38),
+        ("١٩٧٠", 750, 838, 73),
+        ("٠٦٢٤٠١٣٤٢٢٨", 399, 682, 73),
+        ("٢٠/٥/٢٠١٤", 150, 318, 80),
+    ]
+    (person,) = analyze_pages([page_of(TITLE, HEADER, row)]).persons
+    assert (person.mother, person.birth_date, person.national_id) == ("عائشة", "1970", "06240134228")
+
