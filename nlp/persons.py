@@ -257,6 +257,9 @@ def _finish(draft: _Draft, page: _Page, page_no: int) -> Person | None:
     name_tokens = draft.name
     units = _units([t for t in name_tokens if _is_word(t)])
     first, father, grandfather, family = draft.first, draft.father, draft.grandfather, draft.family
+    if len(units) == 1 and not first and (father or family):  # a given-name column beside a father's
+        first = units[0]
+        name_tokens = first + father + grandfather + family
     if units and not (first or father or family):
         if len(units) == 1:
             first = units[0]
@@ -484,6 +487,22 @@ def _header(line: Line, following: Line | None = None) -> list[tuple[int, int, s
     return None
 
 
+_HALF_READ = "name-of?"  # a header "اسم ..." whose second word was unreadable: the mother's or the father's
+
+
+def _mother_header(cell: Cell, kinds: list[str]) -> bool:
+    """A half-read header cell "اسم ..." after the name column of a table without a father's or a mother's
+    column (e.g. اسم الأم read "اسم 6111"). Rows decide: after a full name it is the mother's column,
+    after a lone first name the father's (see :func:`_read_row`)."""
+    words = [t for t in cell.tokens if _is_word(t)]
+    return (
+        bool(words)
+        and words[0].norm in ("اسم", "امم")
+        and len(words) <= 2
+        and not {"mother", "father", "grandfather", "family"} & set(kinds)
+    )
+
+
 def _column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[Cell | None, list[str]]]:
     """Header columns: (header cell or None, fields in that cell, in reading order)."""
     kinds = [k for *_x, k in labels]
@@ -506,6 +525,9 @@ def _column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple
         elif not has_name:  # an unreadable header cell where the name label should be
             out.append((cell, ["name"]))
             has_name = True
+        elif _mother_header(cell, kinds) and any(fs == ["name"] for _c, fs in out):
+            out.append((cell, [_HALF_READ]))
+            kinds.append(_HALF_READ)
     if not has_name:
         return [(None, [k for _c, fs in out for k in fs])]
     return out
@@ -643,8 +665,25 @@ def _assign(draft: _Draft, kind: str, tokens: Sequence[Token]) -> None:
         draft.mother = words
 
 
+def _settle_half_read(
+    line: Line, columns: list[tuple[Cell | None, list[str]]]
+) -> list[tuple[Cell | None, list[str]]]:
+    """The half-read "اسم ..." column is the mother's when the row holds two or more name units before
+    it (a full name), else the father's."""
+    half = next(c for c, fs in columns if fs == [_HALF_READ])
+    units = 0
+    if half is not None:  # name words right of the half-read column (reading order is right to left)
+        for cell in line.cells:
+            if (cell.x0 + cell.x1) / 2 > half.x1:
+                units += len(_units([t for t in cell.tokens if _is_word(t)]))
+    kind = "mother" if units >= 2 else "father"
+    return [(c, [kind] if fs == [_HALF_READ] else fs) for c, fs in columns]
+
+
 def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_label: str) -> _Draft:
     draft = _Draft()
+    if any(fs == [_HALF_READ] for _c, fs in columns):
+        columns = _settle_half_read(line, columns)
     if len(columns) == 1 or any(c is None for c, _f in columns) or all(c.x0 < 0 for c in line.cells):
         fields = [f for _c, fs in columns for f in fs]
         _read_segment(list(line.tokens), fields, name_label, draft)

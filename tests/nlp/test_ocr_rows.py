@@ -91,3 +91,46 @@ def test_low_confidence_zero_does_not_join_mother_and_birth_columns() -> None:
     (person,) = analyze_pages([page_of(TITLE, HEADER, row)]).persons
     assert (person.mother, person.birth_date, person.national_id) == ("عائشة", "1970", "06240134228")
 
+
+
+TRANSFER_HEADER: Row = [
+    ("الرقم", 1630, 1696, 90),
+    ("الاسم", 1496, 1570, 90),
+    ("اسم", 1120, 1163, 90),
+    ("6111", 1043, 1100, 40),  # الأم misread as digits
+    ("التولد", 879, 983, 90),
+    ("الرقم", 760, 829, 90),
+    ("الوطني", 657, 750, 90),
+]
+TRANSFER_TITLE: Row = [("قائمة", 1600, 1725, 90), ("بأسماء", 1450, 1590, 90), ("المنقولين", 1312, 1440, 90)]
+
+
+def test_mother_column_found_when_its_header_is_half_read() -> None:
+    rows: list[Row] = [
+        [("1", 1683, 1692, 90), ("مصطفى", 1490, 1574, 90), ("عيسى", 1390, 1470, 90),
+         ("العمر", 1270, 1370, 90), ("حياة", 1100, 1167, 90), ("1980", 896, 982, 90),
+         ("04185014772", 565, 829, 90)],
+        [("2", 1679, 1696, 90), ("كمال", 1500, 1571, 90), ("حسن", 1420, 1480, 90),
+         ("الحوراني", 1283, 1400, 90), ("فاطمة", 1075, 1163, 90), ("1981", 896, 981, 90),
+         ("02227831740", 565, 830, 90)],
+    ]
+    persons = analyze_pages([page_of(TRANSFER_TITLE, TRANSFER_HEADER, *rows)]).persons
+    assert [(p.name, p.mother, p.birth_date) for p in persons] == [
+        ("مصطفى عيسى العمر", "حياة", "1980"),
+        ("كمال حسن الحوراني", "فاطمة", "1981"),
+    ]
+
+
+def test_half_read_header_after_a_lone_first_name_is_not_the_mother() -> None:
+    # a register with the given name alone in the name column: the half-read "اسم ..." is the father's
+    rows: list[Row] = [
+        [("1", 1683, 1692, 90), ("مصطفى", 1490, 1574, 90), ("عيسى", 1100, 1167, 90), ("1980", 896, 982, 90),
+         ("04185014772", 565, 829, 90)],
+        [("2", 1679, 1696, 90), ("كمال", 1500, 1571, 90), ("حسن", 1100, 1163, 90), ("1981", 896, 981, 90),
+         ("02227831740", 565, 830, 90)],
+    ]
+    persons = analyze_pages([page_of(TRANSFER_TITLE, TRANSFER_HEADER, *rows)]).persons
+    assert [(p.name, p.first, p.father, p.mother) for p in persons] == [
+        ("مصطفى عيسى", "مصطفى", "عيسى", None),
+        ("كمال حسن", "كمال", "حسن", None),
+    ]
