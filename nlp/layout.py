@@ -27,6 +27,8 @@ class Token:
     norm: str
     start: int
     end: int
+    x0: int = -1  # horizontal extent of the OCR word it came from (-1: unknown, plain text)
+    x1: int = -1
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,8 @@ def _split_cells(row: list[_Item], gap_limit: float) -> list[list[_Item]]:
 
 def _cell(items: list[tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]]) -> Cell:
     tokens: list[Token] = []
-    for word, (a, b), _box in items:
+    for word, (a, b), box in items:
         norm = normalize_arabic(word.text)
         for part in TOKEN.finditer(norm):
-            tokens.append(Token(part.group(0), a, b))
+            tokens.append(Token(part.group(0), a, b, box[0], box[2]))
     return Cell(tuple(tokens), min(box[0] for *_x, box in items), max(box[2] for *_x, box in items))

@@ -547,7 +547,7 @@ def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft
                 i += 1
             continue
         if kind == "nid":
-            for j in range(i, min(n, i + 3)):
+            for j in range(i, min(n, i + 6)):  # after a few crumbs at most
                 if re.fullmatch(r"\d{11}", tokens[j].norm):
                     draft.national_id = tokens[j].norm
                     draft.tokens.append(tokens[j])
@@ -579,11 +579,15 @@ def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft
                 draft.year_tokens.append((year_toks[0], year_toks[-1], iso))
                 i = j + b
             else:
-                m = re.fullmatch(r"(?:19|20)\d\d", tokens[j].norm) if j < n else None
-                if m and j < n:
-                    draft.birth_date = tokens[j].norm
-                    draft.year_tokens.append((tokens[j], tokens[j], tokens[j].norm))
-                    i = j + 1
+                # the year, possibly after a crumb read as a digit or a mark ("0 1970")
+                year = next(
+                    (q for q in range(j, min(n, j + 2)) if re.fullmatch(r"(?:19|20)\d\d", tokens[q].norm)),
+                    None,
+                )
+                if year is not None and (year == j or re.fullmatch(r"\d|\W", tokens[j].norm)):
+                    draft.birth_date = tokens[year].norm
+                    draft.year_tokens.append((tokens[year], tokens[year], tokens[year].norm))
+                    i = year + 1
                 else:
                     i = j
             continue
@@ -680,6 +684,33 @@ def _settle_half_read(
     return [(c, [kind] if fs == [_HALF_READ] else fs) for c, fs in columns]
 
 
+def _split_spanning(cell: Cell, headers: Sequence[Cell]) -> list[Cell]:
+    """A row cell that overlaps two or more header cells (neighbouring columns read as one cell) cut
+    at its widest gap between words, until every part overlaps at most one header cell."""
+
+    def overlapped(c: Cell) -> int:
+        return sum(1 for h in headers if min(c.x1, h.x1) - max(c.x0, h.x0) > 0)
+
+    tokens = [t for t in cell.tokens if t.x0 >= 0]
+    if len(tokens) < 2 or len(tokens) != len(cell.tokens) or overlapped(cell) < 2:
+        return [cell]
+    # tokens are in reading order (right to left); a gap is between a token's left edge and the
+    # right edge of the next word (tokens of one OCR word share its box and have no gap)
+    gaps = [
+        (tokens[q].x0 - tokens[q + 1].x1, q + 1)
+        for q in range(len(tokens) - 1)
+        if (tokens[q].x0, tokens[q].x1) != (tokens[q + 1].x0, tokens[q + 1].x1)
+    ]
+    if not gaps:
+        return [cell]
+    _gap, at = max(gaps)
+    parts = []
+    for chunk in (tokens[:at], tokens[at:]):
+        part = Cell(tuple(chunk), min(t.x0 for t in chunk), max(t.x1 for t in chunk))
+        parts.extend(_split_spanning(part, headers))
+    return parts
+
+
 def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_label: str) -> _Draft:
     draft = _Draft()
     if any(fs == [_HALF_READ] for _c, fs in columns):
@@ -690,7 +721,8 @@ def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_lab
         return draft
     centres = [((c.x0 + c.x1) / 2 if c else 0.0) for c, _f in columns]
     assigned: list[list[Token]] = [[] for _ in columns]
-    for cell in line.cells:
+    headers = [c for c, _f in columns if c is not None]
+    for cell in (part for c in line.cells for part in _split_spanning(c, headers)):
         centre = (cell.x0 + cell.x1) / 2
         # a cell inside a header column's extent goes there; otherwise the nearest centre
         inside = [k for k, (c, _f) in enumerate(columns) if c and c.x0 - 5 <= centre <= c.x1 + 5]

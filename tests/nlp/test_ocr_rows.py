@@ -134,3 +134,28 @@ def test_half_read_header_after_a_lone_first_name_is_not_the_mother() -> None:
         ("مصطفى عيسى", "مصطفى", "عيسى", None),
         ("كمال حسن", "كمال", "حسن", None),
     ]
+
+
+def test_cell_spanning_two_header_columns_is_cut_at_its_widest_gap() -> None:
+    # the birth year, a garbage word and the national ID read as one cell (the garbage overlaps both)
+    header: Row = [
+        ("الرقم", 1510, 1575, 90),
+        ("الاسم", 1375, 1449, 90),
+        ("اسم", 980, 1026, 90),
+        ("الأم", 906, 970, 90),
+        ("التولد", 760, 845, 90),
+        ("الرقم", 610, 682, 90),
+        ("الوطني", 510, 600, 90),
+    ]
+    row: Row = [
+        ("حسن", 1392, 1460, 65),
+        ("نايف", 1300, 1372, 93),
+        ("العلي", 1200, 1284, 91),
+        ("ليلى", 982, 1030, 30),
+        ("١٩٥٠", 750, 838, 66),
+        ("ج١ا6", 700, 740, 0),
+        ("١٤٢٣٠٠٥٠٤٢٠", 399, 675, 66),
+    ]
+    page = page_of(TRANSFER_TITLE, header, row)
+    (person,) = analyze_pages([page]).persons
+    assert (person.mother, person.birth_date, person.national_id) == ("ليلى", "1950", "14230050420")
