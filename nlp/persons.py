@@ -764,6 +764,12 @@ def _row_events(draft: _Draft, ctx: _Context) -> None:
     draft.events = events
 
 
+def _crumbs(tokens: Sequence[Token]) -> bool:
+    """OCR crumbs between register rows (". : ا 0", "- 00000 ن"): no word of three letters or more and
+    no number of three digits or more."""
+    return not any(len(t.norm) >= 3 and (_is_word(t) or t.norm.isdigit()) for t in tokens)
+
+
 def _tables(lines: Sequence[Line]) -> list[tuple[int, list[int]]]:
     """(header line index, row line indexes) of each table."""
     tables = []
@@ -784,8 +790,8 @@ def _tables(lines: Sequence[Line]) -> list[tuple[int, list[int]]]:
             if sum(1 for t in toks if _is_word(t)) >= 2:
                 rows.append(j)
                 junk = 0
-            elif len(toks) > 3 or junk >= 2:  # a line of other text ends the table; OCR crumbs do not
-                break
+            elif (len(toks) > 3 and not _crumbs(toks)) or junk >= 2:
+                break  # a line of other text ends the table; OCR crumbs do not
             else:
                 junk += 1
             j += 1

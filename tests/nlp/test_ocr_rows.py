@@ -92,7 +92,6 @@ def test_low_confidence_zero_does_not_join_mother_and_birth_columns() -> None:
     assert (person.mother, person.birth_date, person.national_id) == ("عائشة", "1970", "06240134228")
 
 
-
 TRANSFER_HEADER: Row = [
     ("الرقم", 1630, 1696, 90),
     ("الاسم", 1496, 1570, 90),
@@ -107,12 +106,24 @@ TRANSFER_TITLE: Row = [("قائمة", 1600, 1725, 90), ("بأسماء", 1450, 15
 
 def test_mother_column_found_when_its_header_is_half_read() -> None:
     rows: list[Row] = [
-        [("1", 1683, 1692, 90), ("مصطفى", 1490, 1574, 90), ("عيسى", 1390, 1470, 90),
-         ("العمر", 1270, 1370, 90), ("حياة", 1100, 1167, 90), ("1980", 896, 982, 90),
-         ("04185014772", 565, 829, 90)],
-        [("2", 1679, 1696, 90), ("كمال", 1500, 1571, 90), ("حسن", 1420, 1480, 90),
-         ("الحوراني", 1283, 1400, 90), ("فاطمة", 1075, 1163, 90), ("1981", 896, 981, 90),
-         ("02227831740", 565, 830, 90)],
+        [
+            ("1", 1683, 1692, 90),
+            ("مصطفى", 1490, 1574, 90),
+            ("عيسى", 1390, 1470, 90),
+            ("العمر", 1270, 1370, 90),
+            ("حياة", 1100, 1167, 90),
+            ("1980", 896, 982, 90),
+            ("04185014772", 565, 829, 90),
+        ],
+        [
+            ("2", 1679, 1696, 90),
+            ("كمال", 1500, 1571, 90),
+            ("حسن", 1420, 1480, 90),
+            ("الحوراني", 1283, 1400, 90),
+            ("فاطمة", 1075, 1163, 90),
+            ("1981", 896, 981, 90),
+            ("02227831740", 565, 830, 90),
+        ],
     ]
     persons = analyze_pages([page_of(TRANSFER_TITLE, TRANSFER_HEADER, *rows)]).persons
     assert [(p.name, p.mother, p.birth_date) for p in persons] == [
@@ -124,10 +135,20 @@ def test_mother_column_found_when_its_header_is_half_read() -> None:
 def test_half_read_header_after_a_lone_first_name_is_not_the_mother() -> None:
     # a register with the given name alone in the name column: the half-read "اسم ..." is the father's
     rows: list[Row] = [
-        [("1", 1683, 1692, 90), ("مصطفى", 1490, 1574, 90), ("عيسى", 1100, 1167, 90), ("1980", 896, 982, 90),
-         ("04185014772", 565, 829, 90)],
-        [("2", 1679, 1696, 90), ("كمال", 1500, 1571, 90), ("حسن", 1100, 1163, 90), ("1981", 896, 981, 90),
-         ("02227831740", 565, 830, 90)],
+        [
+            ("1", 1683, 1692, 90),
+            ("مصطفى", 1490, 1574, 90),
+            ("عيسى", 1100, 1167, 90),
+            ("1980", 896, 982, 90),
+            ("04185014772", 565, 829, 90),
+        ],
+        [
+            ("2", 1679, 1696, 90),
+            ("كمال", 1500, 1571, 90),
+            ("حسن", 1100, 1163, 90),
+            ("1981", 896, 981, 90),
+            ("02227831740", 565, 830, 90),
+        ],
     ]
     persons = analyze_pages([page_of(TRANSFER_TITLE, TRANSFER_HEADER, *rows)]).persons
     assert [(p.name, p.first, p.father, p.mother) for p in persons] == [
@@ -159,3 +180,37 @@ def test_cell_spanning_two_header_columns_is_cut_at_its_widest_gap() -> None:
     page = page_of(TRANSFER_TITLE, header, row)
     (person,) = analyze_pages([page]).persons
     assert (person.mother, person.birth_date, person.national_id) == ("ليلى", "1950", "14230050420")
+
+
+def test_crumb_lines_between_rows_do_not_end_the_table() -> None:
+    # specks on a noisy scan read as lines of their own between the register rows
+    rows: list[Row] = [
+        [
+            ("702", 1515, 1575, 90),
+            ("غسان", 1400, 1457, 90),
+            ("سعيد", 1320, 1385, 90),
+            ("الخطيب", 1230, 1305, 90),
+            ("حياة", 1037, 1088, 90),
+            ("دمشق", 857, 919, 90),
+            ("1985", 762, 839, 90),
+            ("09886212345", 382, 616, 90),
+            ("28/11/2012", 144, 318, 90),
+        ],
+        [(".", 1180, 1190, 20), (":", 1200, 1225, 20), ("ا", 661, 747, 10), ("0", 151, 187, 30)],
+        [
+            ("703", 1515, 1575, 90),
+            ("أنس", 1410, 1457, 90),
+            ("رضوان", 1320, 1395, 90),
+            ("السعدي", 1230, 1305, 90),
+            ("نعيمة", 1030, 1088, 90),
+            ("عدرا", 857, 919, 90),
+            ("1981", 762, 839, 90),
+            ("05644787123", 382, 616, 90),
+            ("12/5/2013", 144, 318, 90),
+        ],
+    ]
+    persons = analyze_pages([page_of(TITLE, HEADER, *rows)]).persons
+    assert [(p.name, p.mother) for p in persons] == [
+        ("غسان سعيد الخطيب", "حياة"),
+        ("أنس رضوان السعدي", "نعيمة"),
+    ]
