@@ -2,8 +2,9 @@
 
 Runs in a worker process (see :mod:`ocr.pipeline`). Files it writes go to a
 work directory (default ``Settings.pages_dir/<sha256>``): the upright,
-deskewed grayscale page that word boxes refer to (``page-NNNNN.upright.png``)
-and the hOCR of the main pass (``page-NNNNN.hocr``).
+deskewed grayscale page that word boxes refer to (``page-NNNNN.upright.jpg``, a
+display copy: JPEG writes in a fifth of the time of PNG) and the hOCR of the main
+pass (``page-NNNNN.hocr``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ log = logging.getLogger(__name__)
 
 CLEAN_NOISE_LEVEL = 2.5  # noise_level() below this: a clean scan, Otsu without probing
 LOW_CONFIDENCE = 40.0  # a main pass below this triggers the orientation check (upside-down pages read ~20)
-PROBE_CANDIDATES = ("blur_otsu", "gray", "adaptive")
+# Probe order: blur+Otsu wins or ties on most noisy pages; grayscale (Tesseract thresholds) is the
+# alternative. Adaptive thresholding is not probed: on noisy pages it never beat blur+Otsu
+# by more than 0.004 CER and lost by up to 0.5 (full-page CER, 12 noisy generated pages).
+PROBE_CANDIDATES = ("blur_otsu", "gray")
+PROBE_GOOD_ENOUGH = 80.0  # a first candidate scoring this on the band is kept without probing more
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,9 @@ def choose_binarization(
 ) -> tuple[str, dict[str, float]]:
     """Pick a binarisation by evidence: clean scans get Otsu; noisy ones the best of a few probes.
 
-    The probe OCRs the inkiest band of the page once per candidate and keeps
-    the candidate with the highest mean word confidence.
+    The probe OCRs the inkiest band of the page with each candidate in turn and
+    keeps the one with the highest mean word confidence; it stops early when a
+    candidate reads the band well (score >= ``PROBE_GOOD_ENOUGH``).
     """
     noise = pre.noise_level(gray)
     if noise < CLEAN_NOISE_LEVEL:
@@ -90,7 +96,7 @@ def choose_binarization(
     probe = work / f"probe-{time.monotonic_ns()}.png"
     try:
         for method in PROBE_CANDIDATES:
-            cv2.imwrite(str(probe), pre.binarize(band, method), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+            write_ocr_input(probe, pre.binarize(band, method), bilevel=method != "gray")
             words, _ = tesseract.recognize(
                 probe,
                 lang=settings.lang,
@@ -101,10 +107,25 @@ def choose_binarization(
             )
             # confidence weighted by how much text was read, so a blank result cannot win
             scores[method] = round(_mean_conf(words) * min(1.0, len(words) / 8), 2)
+            if scores[method] >= PROBE_GOOD_ENOUGH:
+                break
     finally:
         probe.unlink(missing_ok=True)
-    best = max(PROBE_CANDIDATES, key=lambda m: scores[m])
+    best = max((m for m in PROBE_CANDIDATES if m in scores), key=lambda m: scores[m])
     return best, scores
+
+
+def write_ocr_input(path: Path, image: np.ndarray, *, bilevel: bool) -> None:
+    """Write an image for Tesseract; a thresholded one as 1-bit PNG (5x faster to write)."""
+    params = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+    if bilevel:
+        params += [cv2.IMWRITE_PNG_BILEVEL, 1]
+    cv2.imwrite(str(path), image, params)
+
+
+def write_display_image(path: Path, gray: np.ndarray) -> None:
+    """The upright page that word boxes refer to, as a JPEG display copy (the original is kept)."""
+    cv2.imwrite(str(path), gray, [cv2.IMWRITE_JPEG_QUALITY, 90])
 
 
 def _run_main(image_path: Path, settings: Settings, dpi: int) -> _Pass:
@@ -139,11 +160,11 @@ def recognize_page(image: PageImage, settings: Settings, *, work_dir: Path | Non
     method, candidates = choose_binarization(gray, settings, dpi, work)
     denoised = method != "otsu"
 
-    upright = work / f"{stem}.upright.png"
+    upright = work / f"{stem}.upright.jpg"
     ocr_input = work / f"{stem}.ocr.png"
-    cv2.imwrite(str(upright), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    write_display_image(upright, gray)
     binary = pre.binarize(pre.denoise(gray) if denoised else gray, method)
-    cv2.imwrite(str(ocr_input), binary, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    write_ocr_input(ocr_input, binary, bilevel=method != "gray")
     result = _run_main(ocr_input, settings, dpi)
 
     if result.confidence < LOW_CONFIDENCE:
@@ -152,12 +173,12 @@ def recognize_page(image: PageImage, settings: Settings, *, work_dir: Path | Non
         if turn in (90, 180, 270):
             turned_gray = pre.rotate_clockwise(gray, turn)
             turned = pre.rotate_clockwise(binary, turn)
-            cv2.imwrite(str(ocr_input), turned, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+            write_ocr_input(ocr_input, turned, bilevel=method != "gray")
             second = _run_main(ocr_input, settings, dpi)
             if second.confidence > result.confidence:
                 result, gray, binary = second, turned_gray, turned
                 rotation = (rotation + turn) % 360
-                cv2.imwrite(str(upright), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+                write_display_image(upright, gray)
 
     words = [
         OcrWord(

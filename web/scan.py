@@ -148,12 +148,14 @@ def _from_hocr(path: str | None) -> PageLayout | None:
     (width, height), words = parse_hocr(markup)
     if not width or not height:
         return None
-    sibling = Path(path).with_suffix(".upright.png")  # page-NNNNN.hocr -> page-NNNNN.upright.png
+    # page-NNNNN.hocr -> page-NNNNN.upright.jpg (older runs wrote .upright.png)
+    siblings = [Path(path).with_suffix(suffix) for suffix in (".upright.jpg", ".upright.png")]
+    sibling = next((s for s in siblings if s.exists()), None)
     return PageLayout(
         width=width,
         height=height,
         words=words,
-        image=str(sibling) if sibling.exists() else None,
+        image=str(sibling) if sibling else None,
         origin="hocr",
     )
 
