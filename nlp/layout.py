@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from athar.arabic import normalize_arabic
+from athar.arabic import normalize_with_offsets
 from athar.records import OcrPage, OcrWord, join_words
 from nlp.text import NormText
 
@@ -190,7 +190,10 @@ def _split_cells(row: list[_Item], gap_limit: float) -> list[list[_Item]]:
 def _cell(items: list[tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]]) -> Cell:
     tokens: list[Token] = []
     for word, (a, b), box in items:
-        norm = normalize_arabic(word.text)
+        norm, offsets = normalize_with_offsets(word.text)
+        exact = b - a == len(word.text)  # the word was found in the page text
         for part in TOKEN.finditer(norm):
-            tokens.append(Token(part.group(0), a, b, box[0], box[2]))
+            # a part's own span inside the word, so a crumb glued to a name (".زينب") stays out of it
+            s, e = (a + offsets[part.start()], a + offsets[part.end() - 1] + 1) if exact else (a, b)
+            tokens.append(Token(part.group(0), s, e, box[0], box[2]))
     return Cell(tuple(tokens), min(box[0] for *_x, box in items), max(box[2] for *_x, box in items))

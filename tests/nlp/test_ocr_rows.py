@@ -214,3 +214,23 @@ def test_crumb_lines_between_rows_do_not_end_the_table() -> None:
         ("غسان سعيد الخطيب", "حياة"),
         ("أنس رضوان السعدي", "نعيمة"),
     ]
+
+
+def test_crumb_glued_to_a_word_stays_out_of_the_name() -> None:
+    # Tesseract glued a speck to the mother's name and to the first name: ".زينب", ".يوسف"
+    row: Row = [
+        ("697", 1512, 1575, 90),
+        (".يوسف", 1380, 1457, 60),
+        ("عبد", 1312, 1355, 93),
+        ("الرزاق", 1230, 1295, 72),
+        ("الرفاعي", 1130, 1218, 63),
+        (".زينب", 1029, 1101, 55),
+        ("حلب", 857, 919, 95),
+        ("1989", 762, 839, 97),
+        ("05231200310", 382, 616, 81),
+        ("12-3-2012", 144, 318, 87),
+    ]
+    page = page_of(TITLE, HEADER, row)
+    (person,) = analyze_pages([page]).persons
+    assert (person.name, person.first, person.mother) == ("يوسف عبد الرزاق الرفاعي", "يوسف", "زينب")
+    assert page.text[person.start : person.end].startswith("يوسف")
