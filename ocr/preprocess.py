@@ -74,17 +74,37 @@ def estimate_skew(gray: Gray) -> float:
     """
     coarse = _median_line_angle(gray)
     small = _ink(_downscale(gray, 1000))
+    ys, xs = np.nonzero(small)
+    if len(xs) == 0:
+        return round(coarse, 3)
     h, w = small.shape
+    xc = xs.astype(np.float64) - w / 2
+    yc = ys.astype(np.float64) - h / 2
+    size = int(np.hypot(h, w)) + 3
     best = coarse
     for span, step in ((1.0, 0.25), (0.25, 0.05)):
         scores = {}
         for k in range(-round(span / step), round(span / step) + 1):
             angle = best + k * step
-            matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
-            turned = cv2.warpAffine(small, matrix, (w, h), flags=cv2.INTER_LINEAR)
-            scores[angle] = float(np.var(turned.sum(axis=1, dtype=np.float64)))
+            scores[angle] = _projection_sharpness(xc, yc, angle, size)
         best = max(scores, key=lambda a: scores[a])
     return round(best, 3)
+
+
+def _projection_sharpness(xc: NDArray[Any], yc: NDArray[Any], angle: float, size: int) -> float:
+    """Variance of the row histogram of ink pixels (centred coordinates) once the page is turned by -angle.
+
+    Rotating the pixel coordinates is several times cheaper than warping the image; each pixel's weight
+    is split between its two nearest rows, as interpolation would.
+    """
+    theta = np.radians(angle)
+    rows = yc * np.cos(theta) + xc * np.sin(theta) + size / 2
+    low = np.floor(rows)
+    frac = rows - low
+    index = low.astype(np.int64)
+    histogram = np.bincount(index, weights=1.0 - frac, minlength=size + 1)
+    histogram += np.bincount(index + 1, weights=frac, minlength=size + 1)
+    return float(np.var(histogram))
 
 
 def _median_line_angle(gray: Gray) -> float:
