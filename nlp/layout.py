@@ -20,6 +20,24 @@ from nlp.text import NormText
 TOKEN = re.compile(r"[\u0621-\u064a]+|\d+(?:[/.-]\d+)*|[^\s\u0621-\u064a\d]")
 
 
+# letters a word-final hamza can follow (سماء، ضوء، شيء); after any other letter a final ء is the Arabic
+# comma as Tesseract's ara model reads it (its character set lacks ،): "آمنةء" is "آمنة،"
+_HAMZA_SEATS = frozenset("اأإآوؤيىئ")
+
+
+def _parts(norm: str, pos: int, end: int) -> list[tuple[str, int, int]]:
+    """Tokens of ``norm[pos:end]`` as (text, start, end), a comma read as a final hamza split off."""
+    out = []
+    for m in TOKEN.finditer(norm, pos, end):
+        word = m.group(0)
+        if len(word) >= 3 and word[-1] == "ء" and word[-2] not in _HAMZA_SEATS:
+            out.append((word[:-1], m.start(), m.end() - 1))
+            out.append(("،", m.end() - 1, m.end()))
+        else:
+            out.append((word, m.start(), m.end()))
+    return out
+
+
 @dataclass(frozen=True)
 class Token:
     """A word, number or punctuation mark: normalised text and span in the page text."""
@@ -57,9 +75,9 @@ def lines_from_text(text: NormText) -> list[Line]:
         if end < 0:
             end = len(norm)
         tokens = []
-        for m in TOKEN.finditer(norm, pos, end):
-            a, b = text.span(m.start(), m.end())
-            tokens.append(Token(m.group(0), a, b))
+        for word, ws, we in _parts(norm, pos, end):
+            a, b = text.span(ws, we)
+            tokens.append(Token(word, a, b))
         if tokens:
             lines.append(Line((Cell(tuple(tokens)),)))
         pos = end + 1
@@ -192,8 +210,8 @@ def _cell(items: list[tuple[OcrWord, tuple[int, int], tuple[int, int, int, int]]
     for word, (a, b), box in items:
         norm, offsets = normalize_with_offsets(word.text)
         exact = b - a == len(word.text)  # the word was found in the page text
-        for part in TOKEN.finditer(norm):
+        for part, ps, pe in _parts(norm, 0, len(norm)):
             # a part's own span inside the word, so a crumb glued to a name (".زينب") stays out of it
-            s, e = (a + offsets[part.start()], a + offsets[part.end() - 1] + 1) if exact else (a, b)
-            tokens.append(Token(part.group(0), s, e, box[0], box[2]))
+            s, e = (a + offsets[ps], a + offsets[pe - 1] + 1) if exact else (a, b)
+            tokens.append(Token(part, s, e, box[0], box[2]))
     return Cell(tuple(tokens), min(box[0] for *_x, box in items), max(box[2] for *_x, box in items))

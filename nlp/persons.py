@@ -186,6 +186,28 @@ _VERBS = (
     ("محاكمه", "trial"),
 )
 _VERB = dict(_VERBS)
+# cue words of four letters or more, matched with one OCR error in prose (تواد for تولد, والدنه for والدته)
+_MOTHER_CUES = ("والدته", "والدتها")
+_BIRTH_CUES = ("تولد", "مواليد", "المولود", "والمولود", "مولود")
+_FUZZY_STOPS = (*_MOTHER_CUES, *_BIRTH_CUES, "بتاريخ")
+
+
+def _cue(norm: str, cues: Sequence[str]) -> bool:
+    """``norm`` is one of ``cues``, exactly or with one OCR error (words of four letters or more)."""
+    if norm in cues:
+        return True
+    return len(norm) >= 4 and any(
+        len(c) >= 4 and Levenshtein.distance(c, norm, score_cutoff=1) <= 1 for c in cues
+    )
+
+
+def _is_stop(tok: Token) -> bool:
+    """A word that ends a name or a mother's name in prose."""
+    return tok.norm in _STOPS or _cue(tok.norm, _FUZZY_STOPS)
+
+
+# a full stop read by OCR for a comma does not end the sentence when a field of the person follows
+_CONTINUES = {"امه", "امها", "واسم", "اسم", "مواليد", "تولد", "من", "والمولود", "المولود"}
 _UNIT_HEADS = {"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ال"}
 _UNIT_TAILS = {"الدين", "الله", "خير"}
 _ARABIC = re.compile(r"^[\u0621-\u064a]+$")
@@ -887,13 +909,19 @@ def _prose(lines: Sequence[Line], skip: set[int]) -> list[_Draft]:
         # the sentence ends at a full stop after the name
         j = e
         name: list[Token] = []
-        while j < limit and _is_word(tokens[j]) and tokens[j].norm not in _STOPS and len(name) < 6:
+        while j < limit and _is_word(tokens[j]) and not _is_stop(tokens[j]) and len(name) < 6:
             name.append(tokens[j])
             j += 1
         if len([t for t in name if _is_word(t)]) < 2:
             continue
         end = j
-        while end < limit and tokens[end].norm != ".":
+        while end < limit and (
+            tokens[end].norm != "."
+            or (
+                end + 1 < limit
+                and (tokens[end + 1].norm in _CONTINUES or _cue(tokens[end + 1].norm, _MOTHER_CUES))
+            )
+        ):
             end += 1
         rest = tokens[j:end]
         draft = _Draft()
@@ -924,19 +952,21 @@ def _prose_fields(rest: list[Token], draft: _Draft) -> None:
     n = len(rest)
     for i, tok in enumerate(rest):
         norm = tok.norm
-        if norm in ("والدته", "امه", "والدتها", "امها") or (
-            norm == "الام" and i > 0 and rest[i - 1].norm in ("اسم", "واسم")
+        if (
+            norm in ("امه", "امها")
+            or _cue(norm, _MOTHER_CUES)
+            or (norm == "الام" and i > 0 and rest[i - 1].norm in ("اسم", "واسم"))
         ):
             j = i + 1
             while j < n and rest[j].norm in (":", "اسم", "هي"):
                 j += 1
             mother: list[Token] = []
-            while j < n and _is_word(rest[j]) and rest[j].norm not in _STOPS and len(mother) < 2:
+            while j < n and _is_word(rest[j]) and not _is_stop(rest[j]) and len(mother) < 2:
                 mother.append(rest[j])
                 j += 1
             if mother and not draft.mother:
                 _assign(draft, "mother", mother)
-        if norm in ("تولد", "مواليد", "المولود", "والمولود", "مولود") and draft.birth_date is None:
+        if _cue(norm, _BIRTH_CUES) and draft.birth_date is None:
             window = rest[i + 1 : i + 8]
             stop = next(
                 (k for k, t in enumerate(window) if t.norm in _VERB or t.norm == "بتاريخ"), len(window)
