@@ -26,7 +26,7 @@ DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 WESTERN_NUMBER = re.compile(r"^[0-9/\-.]+$")
 MAX_DISTANCE = 5.0  # worst glyph distance accepted; measured: digits 2-4.8, letters 5.5-7.5
 MAX_DISTANCE_FROM_LETTERS = 4.5  # stricter where Tesseract saw only letters
-KEEP_WESTERN_CONF = 70.0  # a confident Western reading by Tesseract stands when the glyphs agree
+KEEP_WESTERN_CONF = 70.0  # a confident Western reading by Tesseract stands if the glyphs have its shape
 RUN_GAP = 0.45  # digits of one number stand closer than this × digit height (ink to ink) ...
 RUN_PITCH = 1.0  # ... or centre to centre: narrow ١ and ٠ have wide side bearings
 # What a number looks like: digits, or digits joined by single separators (dates such as ١٢/٣/٢٠١٣).
@@ -51,6 +51,11 @@ def plausible_number(reading: str, distance: float, tesseract_text: str) -> bool
         return distance <= MAX_DISTANCE
     digits = [c for c in reading if c not in "/-"]
     return distance <= MAX_DISTANCE_FROM_LETTERS and len(digits) >= 3 and not set(digits) <= LETTER_LOOKALIKES
+
+
+def _shape(text: str) -> str:
+    """Where the digits and separators stand (١٢/٣ → 99/9)."""
+    return DIGIT.sub("9", text)
 
 
 def _conf(distance: float) -> float:
@@ -159,8 +164,10 @@ def recover_digits(words: list[OcrWord], binary: np.ndarray) -> tuple[list[OcrWo
                 and WESTERN_NUMBER.match(old)
                 and words[covered[0]].conf >= KEEP_WESTERN_CONF
             )
-            if western_run and confident_western:
-                continue  # Western digits: Tesseract reads them well (but it also turns ١٩٩٩ into 19984)
+            if western_run and confident_western and _shape(old) == _shape(text):
+                # Western digits: Tesseract reads their values well; but it drops digits in table cells
+                # (849 → 9) and reads separators as digits (6/8/2012 → 6662012), so the glyphs win there.
+                continue
             if not plausible_number(text, distance, old):
                 continue
             new = OcrWord(text, _conf(distance), box, line=line, block=line_words[0].block)
