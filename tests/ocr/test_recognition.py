@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from athar.records import PageImage
@@ -81,3 +82,22 @@ def test_turned_pages_are_set_upright(quarter: int, settings: Settings, tmp_path
     # rotate_quarter turns counter-clockwise; the fix is the same angle clockwise
     assert page.preprocessing.rotation == 90 * quarter
     assert bag_cer(truth.text, page.text) < 0.2
+
+
+def test_binarisation_is_chosen_by_evidence_and_recorded(settings: Settings, tmp_path: Path) -> None:
+    truth = make_page(24, "death_report", digits="western")
+    clean = render_page(truth, seed=24, font="dejavu")
+    noisy, _ = degrade(clean, "noise", seed=24)
+    quiet = ocr(clean, settings, tmp_path, page=1).preprocessing
+    assert quiet.binarization == "otsu" and set(quiet.candidates) == {"noise"}  # no probe on a clean scan
+    probed = ocr(noisy, settings, tmp_path, page=2).preprocessing
+    assert probed.candidates["noise"] > quiet.candidates["noise"]
+    scored = {m: s for m, s in probed.candidates.items() if m != "noise"}
+    assert "blur_otsu" in scored  # always probed first
+    assert probed.binarization in scored and scored[probed.binarization] == max(scored.values())
+    assert probed.denoise
+    # the display copy the boxes refer to is a readable image of the page's size
+    page = ocr(noisy, settings, tmp_path, page=3)
+    assert page.image and page.image.endswith(".upright.jpg")
+    with Image.open(page.image) as shown:
+        assert shown.size == (page.width, page.height)
