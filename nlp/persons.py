@@ -154,6 +154,9 @@ _STOPS = {
     "والمولود",
     "والدتها",
     "امها",
+    "والده",
+    "ووالده",
+    "والدها",
     "بجرم",
     "بتهمه",
     "وحكم",
@@ -192,12 +195,17 @@ _BIRTH_CUES = ("تولد", "مواليد", "المولود", "والمولود",
 _FUZZY_STOPS = (*_MOTHER_CUES, *_BIRTH_CUES, "بتاريخ")
 
 
+_NOT_CUES = {"والده", "والدها", "ووالده"}  # his/her father: one letter from والدته/والدتها
+
+
 def _cue(norm: str, cues: Sequence[str]) -> bool:
     """``norm`` is one of ``cues``, exactly or with one OCR error (words of four letters or more)."""
     if norm in cues:
         return True
-    return len(norm) >= 4 and any(
-        len(c) >= 4 and Levenshtein.distance(c, norm, score_cutoff=1) <= 1 for c in cues
+    return (
+        len(norm) >= 4
+        and norm not in _NOT_CUES
+        and any(len(c) >= 4 and Levenshtein.distance(c, norm, score_cutoff=1) <= 1 for c in cues)
     )
 
 
@@ -207,7 +215,19 @@ def _is_stop(tok: Token) -> bool:
 
 
 # a full stop read by OCR for a comma does not end the sentence when a field of the person follows
-_CONTINUES = {"امه", "امها", "واسم", "اسم", "مواليد", "تولد", "من", "والمولود", "المولود"}
+_CONTINUES = {"امه", "امها", "واسم", "اسم", "مواليد", "تولد", "والمولود", "المولود"}
+
+
+def _continues(tokens: Sequence[Token], at: int, limit: int) -> bool:
+    """The words at ``at`` go on describing the person (أمه، تولد، من مواليد، والدته …)."""
+    if at >= limit:
+        return False
+    norm = tokens[at].norm
+    if norm == "من":
+        return at + 1 < limit and tokens[at + 1].norm == "مواليد"
+    return norm in _CONTINUES or _cue(norm, _MOTHER_CUES)
+
+
 _UNIT_HEADS = {"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ال"}
 _UNIT_TAILS = {"الدين", "الله", "خير"}
 _ARABIC = re.compile(r"^[\u0621-\u064a]+$")
@@ -915,13 +935,7 @@ def _prose(lines: Sequence[Line], skip: set[int]) -> list[_Draft]:
         if len([t for t in name if _is_word(t)]) < 2:
             continue
         end = j
-        while end < limit and (
-            tokens[end].norm != "."
-            or (
-                end + 1 < limit
-                and (tokens[end + 1].norm in _CONTINUES or _cue(tokens[end + 1].norm, _MOTHER_CUES))
-            )
-        ):
+        while end < limit and (tokens[end].norm != "." or _continues(tokens, end + 1, limit)):
             end += 1
         rest = tokens[j:end]
         draft = _Draft()

@@ -45,3 +45,16 @@ def test_cue_word_with_one_ocr_error() -> None:
     # والدته read والدنه
     text = "المدعو طارق أحمد الحسن والدنه نوال تولد حمص 1987 أوقف بتاريخ 5 أيار 2012."
     assert only_person(text) == ("طارق أحمد الحسن", "نوال", "1987")
+
+
+def test_father_is_not_a_misread_mother_cue() -> None:
+    # والده (his father) is one letter from والدته: it must not give the father as the mother
+    text = "المدعو طارق أحمد الحسن والده أحمد تولد حمص 1987 أوقف بتاريخ 5 أيار 2012."
+    assert only_person(text) == ("طارق أحمد الحسن", None, "1987")
+
+
+def test_full_stop_before_from_birth_continues_but_not_before_other_from() -> None:
+    text = "تم توقيف مازن أحمد الحوراني. من مواليد الزبداني عام 1960 واسم والدته ليلى. وذلك في 5/10/2016."
+    assert only_person(text) == ("مازن أحمد الحوراني", "ليلى", "1960")
+    text = "الموقوف مازن أحمد الحوراني. من سجن صيدنايا نقل معتقل والدته ليلى تولد 1960."
+    assert only_person(text) == ("مازن أحمد الحوراني", None, None)
