@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from athar.records import OcrWord
-from ocr.glyphs import EASTERN_SET, WESTERN_SET, classify_many, components, features
+from ocr.glyphs import components, features, read_glyphs
 
 DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 WESTERN_NUMBER = re.compile(r"^[0-9/\-.]+$")
@@ -79,37 +79,44 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> floa
     return w * h / area
 
 
-def _line_glyphs(binary: np.ndarray, box: tuple[int, int, int, int]) -> tuple[list[_Glyph], float]:
-    """Digit-like components of one text line and the line's digit height estimate."""
+def _line_candidates(
+    binary: np.ndarray, box: tuple[int, int, int, int]
+) -> tuple[list[np.ndarray], list[tuple[int, int, int, int]], float]:
+    """Feature vectors and page boxes of one text line's digit-sized components, and its digit height."""
     height, width = binary.shape[:2]
     x0, y0, x1, y1 = box
     pad = (y1 - y0) // 4
     x0, y0, x1, y1 = max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad), min(height, y1 + pad)
     strip = binary[y0:y1, x0:x1]
     if strip.size == 0:
-        return [], 0.0
+        return [], [], 0.0
     comps = components(strip, max(4, int(((y1 - y0) * 0.05) ** 2)))
     tall = [b[3] - b[1] for _, b in comps if (b[3] - b[1]) > 0.3 * (box[3] - box[1])]
     digit_height = float(np.median(tall)) if tall else float(box[3] - box[1])
-    kept = [
-        (mask, (cx0, cy0, cx1, cy1))
-        for mask, (cx0, cy0, cx1, cy1) in comps
-        if cy1 - cy0 <= 1.6 * digit_height and cx1 - cx0 <= 1.6 * digit_height  # else joined letters, rules
-    ]
-    if not kept:
-        return [], digit_height
-    vectors = np.asarray([features(mask, digit_height) for mask, _ in kept])
-    readings = zip(
-        classify_many(vectors),
-        classify_many(vectors, EASTERN_SET),
-        classify_many(vectors, WESTERN_SET),
-        strict=True,
-    )
-    glyphs = []
-    for ((label, distance), eastern, western), (_, (cx0, cy0, cx1, cy1)) in zip(readings, kept, strict=True):
-        if distance <= MAX_DISTANCE:
-            glyphs.append(_Glyph(label, distance, (x0 + cx0, y0 + cy0, x0 + cx1, y0 + cy1), eastern, western))
-    return glyphs, digit_height
+    vectors, boxes = [], []
+    for mask, (cx0, cy0, cx1, cy1) in comps:
+        if cy1 - cy0 <= 1.6 * digit_height and cx1 - cx0 <= 1.6 * digit_height:  # else joined letters, rules
+            vectors.append(features(mask, digit_height))
+            boxes.append((x0 + cx0, y0 + cy0, x0 + cx1, y0 + cy1))
+    return vectors, boxes, digit_height
+
+
+def _page_glyphs(
+    binary: np.ndarray, line_boxes: list[tuple[int, int, int, int]]
+) -> list[tuple[list[_Glyph], float]]:
+    """Digit-like glyphs and digit height of each line; all glyphs of the page are classified at once."""
+    per_line = [_line_candidates(binary, box) for box in line_boxes]
+    vectors = [v for line_vectors, _, _ in per_line for v in line_vectors]
+    readings = iter(read_glyphs(np.asarray(vectors)) if vectors else [])
+    out = []
+    for _, boxes, digit_height in per_line:
+        glyphs = []
+        for box in boxes:
+            r = next(readings)
+            if r.distance <= MAX_DISTANCE:
+                glyphs.append(_Glyph(r.label, r.distance, box, r.eastern, r.western))
+        out.append((glyphs, digit_height))
+    return out
 
 
 def _runs(glyphs: list[_Glyph], digit_height: float) -> list[list[_Glyph]]:
@@ -145,9 +152,11 @@ def recover_digits(words: list[OcrWord], binary: np.ndarray) -> tuple[list[OcrWo
         by_line[word.line].append(index)
     replaced: dict[int, list[OcrWord]] = {}
     stats = {"numbers": 0, "changed": 0}
-    for line, indexes in by_line.items():
+    line_boxes = [_union([words[i].bbox for i in indexes]) for indexes in by_line.values()]
+    for (line, indexes), (glyphs, digit_height) in zip(
+        by_line.items(), _page_glyphs(binary, line_boxes), strict=True
+    ):
         line_words = [words[i] for i in indexes]
-        glyphs, digit_height = _line_glyphs(binary, _union([w.bbox for w in line_words]))
         for run in _runs(glyphs, digit_height):
             text, distance = _read_run(run)
             if sum(ch.isdigit() for ch in text) < 2:

@@ -23,13 +23,6 @@ SIDE = 16
 NEIGHBOURS = 7
 
 
-@dataclass(frozen=True)
-class Glyph:
-    label: str
-    distance: float
-    box: tuple[int, int, int, int]  # x0, y0, x1, y1 within the crop
-
-
 def features(mask: np.ndarray, line_height: float) -> np.ndarray:
     """Feature vector of one glyph mask (ink = 1): square-padded 16×16 bitmap, aspect, relative height."""
     ys, xs = np.nonzero(mask)
@@ -49,54 +42,93 @@ def features(mask: np.ndarray, line_height: float) -> np.ndarray:
 @functools.lru_cache(maxsize=1)
 def _templates() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     data = np.load(TEMPLATES)
-    feats = data["features"].astype(np.float32)
-    return feats, data["labels"].astype(np.int64), (feats**2).sum(axis=1)
+    labels = data["labels"].astype(np.int64)
+    order = np.argsort(labels, kind="stable")
+    feats = np.ascontiguousarray(data["features"].astype(np.float32)[order])
+    return feats, labels[order], (feats**2).sum(axis=1)
 
 
 EASTERN_SET = "٠١٢٣٤٥٦٧٨٩/-"
 WESTERN_SET = "0123456789/-"
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A glyph's best reading among all labels, among Eastern digits and among Western digits."""
+
+    label: str
+    distance: float
+    eastern: tuple[str, float]
+    western: tuple[str, float]
+
+
 @functools.lru_cache(maxsize=8)
-def _allowed_mask(allowed: str) -> np.ndarray:
-    return np.isin(_templates()[1], [LABELS.index(ch) for ch in allowed])
+def _columns(allowed: str) -> np.ndarray:
+    return np.flatnonzero(np.isin(_templates()[1], [LABELS.index(ch) for ch in allowed]))
+
+
+def _distances(vectors: np.ndarray) -> np.ndarray:
+    feats, _, feat_sq = _templates()
+    vectors = np.asarray(vectors, dtype=np.float32)
+    squared = (vectors**2).sum(axis=1)[:, None] + feat_sq[None, :] - 2.0 * (vectors @ feats.T)
+    return np.sqrt(np.maximum(squared, 0.0))
+
+
+def _vote(distances: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Winning label index and its nearest distance per row: a distance-weighted vote of the nearest few."""
+    k = min(NEIGHBOURS, distances.shape[1])
+    nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
+    near_d = np.take_along_axis(distances, nearest, axis=1)
+    near_l = labels[nearest]
+    votes = np.zeros((len(distances), len(LABELS)), dtype=np.float64)
+    rows = np.repeat(np.arange(len(distances)), k)
+    np.add.at(votes, (rows, near_l.ravel()), (1.0 / (1e-3 + near_d)).ravel())
+    winner = votes.argmax(axis=1)
+    best = np.where(near_l == winner[:, None], near_d, np.inf).min(axis=1)
+    return winner, best
+
+
+def _classify(distances: np.ndarray, allowed: str) -> list[tuple[str, float]]:
+    labels = _templates()[1]
+    if allowed != LABELS:
+        columns = _columns(allowed)
+        distances, labels = distances[:, columns], labels[columns]
+    winner, best = _vote(distances, labels)
+    return [(LABELS[w], float(d)) for w, d in zip(winner, best, strict=True)]
 
 
 def classify_many(vectors: np.ndarray, allowed: str = LABELS) -> list[tuple[str, float]]:
     """Label and distance of each row of ``vectors``: a distance-weighted vote of the nearest templates.
 
-    Fonts disagree on details (the teeth of ٢ and ٣), so the nearest few templates vote. One matrix
-    product serves all glyphs of a line.
+    Fonts disagree on details (the teeth of ٢ and ٣), so the nearest few templates vote.
     """
     if len(vectors) == 0:
         return []
-    feats, labels, feat_sq = _templates()
-    vectors = np.asarray(vectors, dtype=np.float32)
-    squared = (vectors**2).sum(axis=1)[:, None] + feat_sq[None, :] - 2.0 * vectors @ feats.T
-    distances = np.sqrt(np.maximum(squared, 0.0))
-    if allowed != LABELS:
-        distances[:, ~_allowed_mask(allowed)] = np.inf
-    k = min(NEIGHBOURS, distances.shape[1])
-    nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
-    out = []
-    for row, indexes in enumerate(nearest):
-        votes: dict[int, float] = {}
-        best: dict[int, float] = {}
-        for index in indexes:
-            d = float(distances[row, index])
-            if not np.isfinite(d):
-                continue
-            label = int(labels[index])
-            votes[label] = votes.get(label, 0.0) + 1.0 / (1e-3 + d)
-            best[label] = min(best.get(label, np.inf), d)
-        winner = max(votes, key=lambda key: votes[key])
-        out.append((LABELS[winner], best[winner]))
-    return out
+    return _classify(_distances(vectors), allowed)
 
 
 def classify(vector: np.ndarray, allowed: str = LABELS) -> tuple[str, float]:
     """Label and distance of one glyph's feature vector (see :func:`classify_many`)."""
     return classify_many(vector[None, :], allowed)[0]
+
+
+def read_glyphs(vectors: np.ndarray) -> list[Reading]:
+    """Every glyph's reading among all labels, Eastern and Western digits, from one distance matrix.
+
+    Call it once per page with all candidate glyphs: one matrix product serves them all.
+    """
+    if len(vectors) == 0:
+        return []
+    distances = _distances(vectors)
+    return [
+        Reading(label, distance, eastern, western)
+        for (label, distance), eastern, western in zip(
+            _classify(distances, LABELS),
+            _classify(distances, EASTERN_SET),
+            _classify(distances, WESTERN_SET),
+            strict=True,
+        )
+    ]
 
 
 def components(binary_crop: np.ndarray, min_area: int) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
@@ -116,33 +148,3 @@ def components(binary_crop: np.ndarray, min_area: int) -> list[tuple[np.ndarray,
         )
     out.sort(key=lambda item: item[1][0])
     return out
-
-
-def read_number(binary_crop: np.ndarray, line_height: float, max_distance: float) -> tuple[str, float] | None:
-    """The number in a word crop if every component is a confident digit/separator glyph, else None.
-
-    Returns the digits left to right (numbers are written left to right even in
-    Arabic text) and the worst component distance.
-    """
-    min_area = max(4, int((line_height * 0.06) ** 2))
-    comps = components(binary_crop, min_area)
-    if len(comps) < 2:
-        return None
-    vectors = [features(mask, line_height) for mask, _ in comps]
-    first = classify_many(np.asarray(vectors))
-    if any(distance > max_distance for _, distance in first):
-        return None
-    # One number uses one digit set: re-read every glyph among the set most glyphs matched
-    # (a Western 0 and an Eastern ٥ are the same oval).
-    eastern = sum(1 for label, _ in first if label in "٠١٢٣٤٥٦٧٨٩")
-    western = sum(1 for label, _ in first if label in "0123456789")
-    allowed = EASTERN_SET if eastern >= western else WESTERN_SET
-    glyphs = []
-    for (label, distance), (_, box) in zip(classify_many(np.asarray(vectors), allowed), comps, strict=True):
-        if distance > max_distance:
-            return None
-        glyphs.append(Glyph(label, distance, box))
-    text = "".join(g.label for g in glyphs)
-    if sum(ch not in "/-" for ch in text) < 2:
-        return None
-    return text, max(g.distance for g in glyphs)
