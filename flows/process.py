@@ -1,40 +1,48 @@
 """`process_document`: stored original -> pages -> OCR (process pool) -> analysis -> index.
 
-Each page is a Prefect task (visible, retried, cached) submitted to a
-:class:`~prefect.task_runners.ThreadPoolTaskRunner` of ``Settings.jobs`` threads; the
-task hands the CPU-bound recognition to a persistent ``ProcessPoolExecutor`` of
-``Settings.jobs`` spawned processes (Tesseract single-threaded, ``OMP_THREAD_LIMIT=1``).
-Why not Prefect's ``ProcessPoolTaskRunner``: measured here, it costs about 0.7 s of
-orchestration per task in its worker processes (8 empty tasks: 9 s) against about
-0.6 s of OCR for an A5 page, so it would halve throughput. A batch of documents
-shares the pool, so both cores stay busy across document boundaries. Analysis and
-indexing run in the flow's own process. Only :class:`~athar.errors.RetryableError` is retried (with backoff);
-permanent failures quarantine the document with their code and message.
+A batch of documents is three kinds of Prefect task run, not one per page:
+
+* one ``ocr`` task renders the pages of every document in turn and feeds them to a persistent
+  ``ProcessPoolExecutor`` of ``Settings.jobs`` spawned processes (Tesseract single-threaded,
+  ``OMP_THREAD_LIMIT=1``), at most ``2 × jobs`` pages in flight across document boundaries, so
+  both cores stay busy and memory stays flat (:mod:`flows.feed`);
+* as documents finish OCR, the flow thread takes every finished one and runs one ``analyze`` and one
+  ``index`` task for the group (one bulk load), while the next pages are being recognised.
+
+Why not a task per page: measured here, a Prefect task run costs about 10 ms of CPU in the flow
+process and 50 ms in the API server, against about 0.5 to 1 s of OCR per A5 page on the same cores.
+(Prefect's ``ProcessPoolTaskRunner`` costs even more, about 0.7 s per task.) Every page is still
+traceable: its OCR is persisted (the cache under ``data_dir/cache/ocr``, so a killed run resumes
+without recognising finished pages again) and logged with sha256 and page number, and each
+document is one row of the run's artifact. Only :class:`~athar.errors.RetryableError` is retried,
+with backoff: a page's recognition (a dead worker process included) by the feed, analysis and
+indexing by Prefect. Permanent failures quarantine the document with their code and message.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from prefect import flow, task
-from prefect.futures import PrefectFuture
+from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from athar.errors import AtharError, PermanentError, RetryableError
 from athar.log import short
-from athar.records import ExtractedDocument, OcrPage, PageFailure, PageImage, SourceDocument
+from athar.records import ExtractedDocument, PageFailure
 from athar.settings import Settings, load_settings
 from athar.storage import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, verify_original
 from flows import report, steps
+from flows.feed import DocumentJob, PageFeed
 from ocr.pipeline import new_executor
 
 log = logging.getLogger(__name__)
@@ -90,40 +98,188 @@ def only_retryable(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-@task(name="ocr-page", retry_condition_fn=only_retryable, persist_result=False)
-def ocr_page(image: PageImage, settings: Settings) -> OcrPage | PageFailure:
-    """Recognise one page in the OCR process pool, or reuse its cached OCR; permanent failure: PageFailure."""
-    cached = steps.read_cached_page(settings, image.sha256, image.page)
-    if cached is not None:
-        log.info("page %d of %s: cached OCR reused", image.page, short(image.sha256))
-        return cached
+def warm_up(settings: Settings) -> None:
+    """Start what a batch needs before its first page is ready (idempotent, returns at once).
+
+    The OCR processes are spawned (they import the OCR stage), and a background thread creates
+    the indices if needed and loads the NLP stage, while intake and the first pages are read.
+    """
+    ocr_executor(max(1, settings.jobs))
+    key = (settings.search_url, settings.index_prefix)
+    with _EXECUTORS_LOCK:
+        if key in _WARMING:
+            return
+        thread = threading.Thread(
+            target=_quietly, args=(steps.prepare_index, settings), daemon=True, name="athar-warm-index"
+        )
+        _WARMING[key] = thread
+    thread.start()
+    if not _NLP_WARMING.is_set():
+        _NLP_WARMING.set()
+        threading.Thread(
+            target=_quietly, args=(steps.warm_analysis, settings), daemon=True, name="athar-warm-nlp"
+        ).start()
+
+
+_WARMING: dict[tuple[str, str], threading.Thread] = {}
+_NLP_WARMING = threading.Event()
+
+
+def _warmed(settings: Settings) -> None:
+    """Wait for :func:`warm_up`'s thread (the index task must not race it creating the indices)."""
+    thread = _WARMING.get((settings.search_url, settings.index_prefix))
+    if thread is not None:
+        thread.join()
+
+
+def _pool_broken(jobs: int, pool: ProcessPoolExecutor) -> None:
+    """Forget a broken OCR pool (the next page gets a fresh one)."""
+    with _EXECUTORS_LOCK:
+        if _EXECUTORS.get(jobs) is pool:
+            del _EXECUTORS[jobs]
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What the OCR task hands over for one document: a finished job, or an error for the whole document."""
+
+    sha256: str
+    job: DocumentJob | None = None
+    error: AtharError | None = None
+
+
+class DocumentStream:
+    """The sha256s of a batch, read lazily (e.g. while the watcher is still taking objects in)."""
+
+    def __init__(self, sha256s: Iterable[str]) -> None:
+        self._source = iter(sha256s)
+        self.taken: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for sha256 in self._source:
+            if sha256 not in self.taken:
+                self.taken.append(sha256)
+                yield sha256
+
+
+@task(name="ocr", cache_policy=NO_CACHE, persist_result=False)
+def ocr_batch(
+    sha256s: DocumentStream,
+    settings: Settings,
+    force_pages: dict[str, list[int] | None] | None,
+    outcomes: queue.SimpleQueue[_Outcome | None],
+) -> dict[str, int]:
+    """Render and recognise the pages of every document; each document goes to ``outcomes`` when done.
+
+    Pages go to the shared OCR process pool as they are rendered (at most 2 × jobs in flight,
+    across document boundaries). Pages with cached OCR are not recognised again; retryable
+    page errors are retried with backoff. Returns counts (pages recognised, reused).
+    """
+    store = StateStore.for_settings(settings)
+    jobs = max(1, settings.jobs)
+    feed = PageFeed(
+        lambda: ocr_executor(jobs),
+        settings,
+        jobs=jobs,
+        delays=retry_delays(),
+        on_done=lambda job: outcomes.put(_Outcome(job.sha256, job=job)),
+        on_pool_broken=lambda pool: _pool_broken(jobs, pool),
+    )
+    counts = {"pages": 0, "reused": 0}
     try:
-        try:
-            return (
-                ocr_executor(max(1, settings.jobs)).submit(steps.recognize_cached, image, settings).result()
+        for sha256 in sha256s:
+            store.set_state(sha256, PROCESSING)
+            if force_pages and sha256 in force_pages:
+                steps.forget_cached_pages(settings, sha256, force_pages[sha256])
+            try:
+                path = verify_original(settings, sha256)
+                document = steps.with_drop_source(steps.inspect_original(path, settings), store)
+                job = DocumentJob(sha256, document)
+                for item in steps.page_images(job.document, path, settings):
+                    if isinstance(item, PageFailure):
+                        job.failures.append(item)
+                        continue
+                    cached = steps.read_cached_page(settings, sha256, item.page)
+                    if cached is not None:
+                        job.pages.append(cached)
+                        job.reused += 1
+                    else:
+                        feed.add(job, item)
+                    counts["pages"] += 1
+            except AtharError as exc:  # the whole document (pages already in flight finish unused)
+                outcomes.put(_Outcome(sha256, error=exc))
+                continue
+            log.info(
+                "document %s: %d pages rendered, %d with cached OCR",
+                short(sha256),
+                len(job.pages) + job.pending,
+                job.reused,
             )
-        except BrokenProcessPool:
-            with _EXECUTORS_LOCK:
-                _EXECUTORS.pop(max(1, settings.jobs), None)
-            raise RetryableError(
-                "an OCR worker process died (out of memory?); the page will be tried again.",
-                code="ocr_worker_died",
-            ) from None
-    except PermanentError as exc:
-        log.warning("page %d of %s failed: [%s]", image.page, short(image.sha256), exc.code)
-        return steps.page_failure(image, exc)
+            counts["reused"] += job.reused
+            feed.finish(job)
+        feed.drain()
+    finally:
+        outcomes.put(None)
+    return counts
 
 
-@task(name="analyze", retry_condition_fn=only_retryable, persist_result=False)
-def analyze_task(pages: list[OcrPage], settings: Settings) -> Any:
-    """Entities and persons of a document."""
-    return steps.analyze(pages, settings)
+class _Handoff:
+    """The first outcome of a group, handed to the analyze task (a plain holder: Prefect does not walk it)."""
+
+    def __init__(self, outcome: _Outcome) -> None:
+        self.outcome = outcome
 
 
-@task(name="index", retry_condition_fn=only_retryable, persist_result=False)
-def index_task(extracted: ExtractedDocument, settings: Settings) -> int:
-    """Write a document's records to the search index (ids from sha256: re-runs overwrite)."""
-    return steps.index_document(extracted, settings)
+@dataclass
+class _Group:
+    """What an ``analyze`` task hands on: analysed documents, documents that failed, end of the batch."""
+
+    extracted: list[tuple[ExtractedDocument, int]] = field(default_factory=list)  # (document, pages reused)
+    failed: list[_Outcome] = field(default_factory=list)
+    ended: bool = False
+
+
+@task(name="analyze", cache_policy=NO_CACHE, persist_result=False)
+def analyze_task(first: _Handoff, outcomes: queue.SimpleQueue[_Outcome | None], settings: Settings) -> _Group:
+    """Entities and persons of each document as soon as its OCR is done, until the group has enough pages.
+
+    A document's own failure (whole-document error, no readable page, analysis error) does not
+    stop the others; it is handed on in ``failed``.
+    """
+    group = _Group()
+    pages = 0
+    item: _Outcome | None = first.outcome
+    while item is not None:
+        job = item.job
+        if item.error is not None or job is None or not job.pages:
+            group.failed.append(item)
+        else:
+            ordered = tuple(sorted(job.pages, key=lambda p: p.page))
+            try:
+                analysis = steps.analyze(list(ordered), settings)
+            except AtharError as exc:
+                group.failed.append(_Outcome(job.sha256, error=exc))
+            else:
+                failures = tuple(sorted(job.failures, key=lambda f: f.page))
+                doc = ExtractedDocument(job.document, ordered, failures, analysis)
+                group.extracted.append((doc, job.reused))
+                pages += len(ordered)
+        if pages >= group_pages(settings):
+            return group
+        item = outcomes.get()
+    group.ended = True
+    return group
+
+
+@task(name="index", retry_condition_fn=only_retryable, cache_policy=NO_CACHE, persist_result=False)
+def index_task(extracted: list[ExtractedDocument], settings: Settings) -> dict[str, AtharError | None]:
+    """Write documents to the search index in one bulk load (ids from sha256: re-runs overwrite).
+
+    Returns each document's permanent refusal (or None); raises RetryableError (retried) when the
+    engine is unreachable or refused entries with a server error.
+    """
+    return steps.index_documents(extracted, settings)
 
 
 def _retrying(task_obj: Any) -> Any:
@@ -137,56 +293,106 @@ def _quarantine(store: StateStore, sha256: str, error: AtharError) -> steps.Docu
     return steps.DocumentSummary(sha256=sha256, state=QUARANTINED, failures=(error.code,))
 
 
+def _postpone(store: StateStore, sha256: str, error: AtharError, pages: int = 0) -> steps.DocumentSummary:
+    """A retryable failure: left in ``received`` for the next run (finished pages stay cached)."""
+    store.set_state(sha256, RECEIVED, code=error.code, message=error.message)
+    log.warning("document %s postponed: [%s]", short(sha256), error.code)
+    return steps.DocumentSummary(sha256=sha256, state=RECEIVED, pages=pages, failures=(error.code,))
+
+
+def _settle(outcome: _Outcome, store: StateStore) -> steps.DocumentSummary:
+    """The summary of a document that failed as a whole (postponed if retryable, else quarantined)."""
+    if outcome.error is not None:
+        if isinstance(outcome.error, RetryableError):
+            return _postpone(store, outcome.sha256, outcome.error)
+        return _quarantine(store, outcome.sha256, outcome.error)
+    job = outcome.job
+    assert job is not None
+    failures = sorted(job.failures, key=lambda f: f.page)
+    first = failures[0] if failures else None
+    code = first.code if first else "no_pages"
+    message = first.message if first else "the document has no readable page; re-scan it."
+    if first and first.retryable:
+        return _postpone(store, job.sha256, RetryableError(message, code=code))
+    return _quarantine(store, job.sha256, PermanentError(message, code=code))
+
+
+def group_pages(settings: Settings) -> int:
+    """Pages of finished documents analysed and indexed together (the batch's last group may be smaller).
+
+    Each group costs two task runs and one bulk load (the engine also checks its templates and
+    prunes stale entries per load), so groups of a few pages keep that overhead small while a
+    document waits for at most a few more pages of OCR before it is indexed.
+    """
+    return 4 * max(1, settings.jobs)
+
+
 def process_batch(
-    sha256s: Sequence[str], settings: Settings, *, force_pages: dict[str, list[int] | None] | None = None
+    sha256s: Iterable[str], settings: Settings, *, force_pages: dict[str, list[int] | None] | None = None
 ) -> list[steps.DocumentSummary]:
     """Process stored documents inside the current flow; returns one summary per document.
 
-    Each page is submitted for OCR as soon as it is rendered, so recognition of the first pages
-    overlaps rendering of the next ones. ``force_pages`` maps a sha256 to pages (None: all
-    pages) whose cached OCR is dropped first.
+    One ``ocr`` task renders and recognises the pages of every document (see :func:`ocr_batch`);
+    meanwhile an ``analyze`` task in this thread analyses each document as soon as its pages are
+    done, until the group has :func:`group_pages` pages, then one ``index`` task loads the group
+    (one bulk load), so analysis and indexing overlap the recognition of the next pages.
+    ``sha256s`` is read lazily by the ``ocr`` task (duplicates are processed once), so documents
+    may still be arriving. ``force_pages`` maps a sha256 to pages (None: all pages) whose cached
+    OCR is dropped first.
     """
-    store = StateStore.for_settings(settings)
-    summaries: dict[str, steps.DocumentSummary] = {}
-    started: list[_Started] = []
-    if not sha256s:
+    if isinstance(sha256s, Sequence) and not sha256s:
         return []
-    ocr_executor(max(1, settings.jobs))  # start the OCR processes while the first pages render
-    warm_index = threading.Thread(target=_quietly, args=(steps.prepare_index, settings), daemon=True)
-    warm_index.start()
-    ocr = _retrying(ocr_page)
-    for sha256 in sha256s:
-        store.set_state(sha256, PROCESSING)
-        if force_pages and sha256 in force_pages:
-            steps.forget_cached_pages(settings, sha256, force_pages[sha256])
-        job = _Started(sha256)
-        try:
-            path = verify_original(settings, sha256)
-            job.document = steps.with_drop_source(steps.inspect_original(path, settings), store)
-            for item in steps.page_images(job.document, path, settings):
-                if isinstance(item, PageFailure):
-                    job.failures.append(item)
-                    continue
-                job.reused += steps.read_cached_page(settings, sha256, item.page) is not None
-                job.pages.append((item, ocr.submit(item, settings)))
-        except PermanentError as exc:
-            summaries[sha256] = _quarantine(store, sha256, exc)
-            continue
-        except RetryableError as exc:
-            store.set_state(sha256, RECEIVED, code=exc.code, message=exc.message)
-            summaries[sha256] = steps.DocumentSummary(sha256=sha256, state=RECEIVED, failures=(exc.code,))
-            continue
-        log.info(
-            "document %s: %d pages submitted, %d with cached OCR", short(sha256), len(job.pages), job.reused
-        )
-        started.append(job)
-
-    warm_index.join()
-    for job in started:
-        summaries[job.sha256] = _finish(job, settings, store)
+    store = StateStore.for_settings(settings)
+    warm_up(settings)
+    summaries: dict[str, steps.DocumentSummary] = {}
+    outcomes: queue.SimpleQueue[_Outcome | None] = queue.SimpleQueue()
+    documents = DocumentStream(sha256s)
+    ocr = ocr_batch.submit(documents, settings, force_pages, outcomes)
+    while (item := outcomes.get()) is not None:
+        group = analyze_task(_Handoff(item), outcomes, settings)
+        for failed in group.failed:
+            summaries[failed.sha256] = _settle(failed, store)
+        for summary in _index(group.extracted, settings, store):
+            summaries[summary.sha256] = summary
+        if group.ended:
+            break
+    ocr.result()  # an unexpected error of the OCR task fails the run (documents stay pending)
     if any(s.state == INDEXED for s in summaries.values()):
         _quietly(steps.refresh_index, settings)
-    return [summaries[s] for s in sha256s]
+    return [summaries[s] for s in documents.taken]
+
+
+def _index(
+    group: list[tuple[ExtractedDocument, int]], settings: Settings, store: StateStore
+) -> list[steps.DocumentSummary]:
+    """Index a group of analysed documents in one ``index`` task and record the outcome of each."""
+    if not group:
+        return []
+    began = time.perf_counter()
+    extracted = [doc for doc, _ in group]
+    _warmed(settings)
+    try:
+        refused = _retrying(index_task)(extracted, settings)
+    except RetryableError as exc:  # retries exhausted (e.g. the search node is down): next watch cycle
+        return [_postpone(store, e.document.sha256, exc, len(e.pages)) for e in extracted]
+    except PermanentError as exc:
+        return [_quarantine(store, e.document.sha256, exc) for e in extracted]
+    out: list[steps.DocumentSummary] = []
+    for doc, reused in group:
+        sha256 = doc.document.sha256
+        error = refused.get(sha256)
+        if error is not None:
+            out.append(_quarantine(store, sha256, error))
+            continue
+        summary = steps.summarize(doc, INDEXED, ocr_reused=reused)
+        store.record_result(sha256, summary.to_json())
+        shutil.rmtree(settings.pages_dir / sha256, ignore_errors=True)  # rendered pages; the original stays
+        log.info(
+            "document %s indexed: %d pages, %d failed pages", short(sha256), len(doc.pages), len(doc.failures)
+        )
+        out.append(summary)
+    log.info("%d documents indexed in %.2fs", len(extracted), time.perf_counter() - began)
+    return out
 
 
 def _quietly(fn: Any, settings: Settings) -> None:
@@ -195,66 +401,6 @@ def _quietly(fn: Any, settings: Settings) -> None:
         fn(settings)
     except Exception as exc:
         log.debug("%s skipped: %s", getattr(fn, "__name__", "helper"), type(exc).__name__)
-
-
-@dataclass
-class _Started:
-    sha256: str
-    document: SourceDocument | None = None
-    pages: list[tuple[PageImage, PrefectFuture[Any]]] = field(default_factory=list)
-    failures: list[PageFailure] = field(default_factory=list)
-    reused: int = 0
-
-
-def _finish(job: _Started, settings: Settings, store: StateStore) -> steps.DocumentSummary:
-    sha256 = job.sha256
-    assert job.document is not None
-    pages: list[OcrPage] = []
-    failures = list(job.failures)
-    for image, future in job.pages:
-        try:
-            result = future.result()
-        except AtharError as exc:  # retries exhausted
-            result = steps.page_failure(image, exc)
-        (pages if isinstance(result, OcrPage) else failures).append(result)
-    failures.sort(key=lambda f: f.page)
-    if not pages:
-        first = failures[0] if failures else None
-        code = first.code if first else "no_pages"
-        message = first.message if first else "the document has no readable page; re-scan it."
-        if first and first.retryable:
-            store.set_state(sha256, RECEIVED, code=code, message=message)
-            return steps.DocumentSummary(sha256=sha256, state=RECEIVED, failures=(code,))
-        return _quarantine(store, sha256, PermanentError(message, code=code))
-    pages.sort(key=lambda p: p.page)
-    try:
-        waited = time.perf_counter()
-        analysis = _retrying(analyze_task)(pages, settings)
-        analyzed = time.perf_counter()
-        extracted = ExtractedDocument(
-            document=job.document, pages=tuple(pages), failures=tuple(failures), analysis=analysis
-        )
-        _retrying(index_task)(extracted, settings)
-        indexed = time.perf_counter()
-    except PermanentError as exc:
-        return _quarantine(store, sha256, exc)
-    except RetryableError as exc:
-        # retries exhausted (e.g. the search node is down): left for the next watch cycle
-        store.set_state(sha256, RECEIVED, code=exc.code, message=exc.message)
-        log.warning("document %s postponed: [%s]", short(sha256), exc.code)
-        return steps.DocumentSummary(sha256=sha256, state=RECEIVED, pages=len(pages), failures=(exc.code,))
-    summary = steps.summarize(extracted, INDEXED, ocr_reused=job.reused)
-    store.record_result(sha256, summary.to_json())
-    shutil.rmtree(settings.pages_dir / sha256, ignore_errors=True)  # rendered pages; the original stays
-    log.info(
-        "document %s indexed: %d pages, %d failed pages; analysis %.2fs, indexing %.2fs",
-        short(sha256),
-        len(pages),
-        len(failures),
-        analyzed - waited,
-        indexed - analyzed,
-    )
-    return summary
 
 
 @flow(name="process-document", validate_parameters=False, task_runner=POOL)

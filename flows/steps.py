@@ -207,29 +207,45 @@ def analyze(pages: list[OcrPage], settings: Settings) -> Analysis:
     return analyze_pages(pages, settings)
 
 
-def index_document(extracted: ExtractedDocument, settings: Settings) -> int:
-    """Load a document into the search index (searchable on return); returns entries written.
+def index_documents(extracted: list[ExtractedDocument], settings: Settings) -> dict[str, AtharError | None]:
+    """Load documents into the search index in one bulk load; returns each one's permanent refusal or None.
 
-    Entries the engine refused with a server error raise RetryableError, other refusals
-    a PermanentError (the document is quarantined with the reason code).
+    The engine being unreachable, or refusing entries with a server error (5xx, 429), raises
+    RetryableError for the whole group (ids derive from content: sending it again overwrites).
+    Other refusals are the document's own PermanentError (it is quarantined with the reason code).
+    Not refreshed here: the engine refreshes every second by itself and process_batch refreshes
+    once at the end of a batch.
     """
     from index.client import make_client
     from index.load import load
 
-    # No forced refresh per document: the engine refreshes every second by itself and
-    # process_batch refreshes once at the end of a batch.
-    report = load(make_client(settings), settings, [extracted], refresh=False)
-    if report.failures:
-        first = report.failures[0]
+    report = load(make_client(settings), settings, extracted, refresh=False)
+    refused: dict[str, list[Any]] = {}
+    for failure in report.failures:
+        refused.setdefault(failure.id.split(":", 1)[0], []).append(failure)
+    result: dict[str, AtharError | None] = {}
+    for doc in extracted:
+        sha256 = doc.document.sha256
+        failures = refused.get(sha256)
+        if not failures:
+            result[sha256] = None
+            continue
+        first = failures[0]
         message = (
-            f"the search engine refused {len(report.failures)} entries (first: {first.kind} {first.status} "
-            f"{first.reason}); check the engine logs, then run `athar reprocess "
-            f"{short(extracted.document.sha256)}`."
+            f"the search engine refused {len(failures)} entries (first: {first.kind} {first.status} "
+            f"{first.reason}); check the engine logs, then run `athar reprocess {short(sha256)}`."
         )
-        if any(f.status >= 500 or f.status == 429 for f in report.failures):
+        if any(f.status >= 500 or f.status == 429 for f in failures):
             raise SearchUnavailableError(message)
-        raise SearchRequestError(message)
-    return report.documents + report.pages + report.persons
+        result[sha256] = SearchRequestError(message)
+    return result
+
+
+def warm_analysis(settings: Settings) -> None:
+    """Load the NLP stage (imports, tables, models) before the first document needs it."""
+    from nlp.analyze import analyze_text
+
+    analyze_text("سجل", settings)
 
 
 def prepare_index(settings: Settings) -> None:

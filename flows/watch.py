@@ -1,4 +1,7 @@
-"""`watch_bucket`: take new objects of the watched bucket into the originals store, then process them.
+"""`watch_bucket`: take new objects of the watched bucket into the originals store and process them.
+
+Processing starts with the first stored object: the OCR of one document overlaps the intake of
+the next (each object is stored, verified and its drop recorded before it is processed).
 
 Documents left in ``received`` (a retryable failure, e.g. the search node was down) or
 ``processing`` (a crashed or killed run) are picked up again; their finished pages come
@@ -9,15 +12,25 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prefect import flow
 
+from athar.errors import StorageError
 from athar.settings import Settings, load_settings
-from athar.storage import PROCESSING, RECEIVED, StateStore, intake_all, new_objects, open_bucket
+from athar.storage import (
+    PROCESSING,
+    RECEIVED,
+    Bucket,
+    IntakeResult,
+    StateStore,
+    intake,
+    new_objects,
+    open_bucket,
+)
 from flows import report
-from flows.process import POOL, process_batch, process_task_runner
+from flows.process import POOL, process_batch, process_task_runner, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +60,52 @@ def watch_bucket(
     if not has_work(settings, bucket_url):
         return {"objects": 0}  # scheduled runs with nothing to do leave no run record
     store = StateStore.for_settings(settings)
+    warm_up(settings)  # OCR processes, indices and NLP get ready while the objects are taken in
+    bucket = open_bucket(settings, bucket_url)
+    intaken: list[IntakeResult] = []
     with report.recorded_run(settings, "watch-bucket") as summaries:
-        intaken = intake_all(open_bucket(settings, bucket_url), store, settings)
         pending = pending_documents(store, max_documents)
+        log.info("watch: %d documents pending from earlier runs", len(pending))
+        summaries.extend(
+            process_batch(_batch(pending, bucket, store, settings, intaken, max_documents), settings)
+        )
         log.info(
-            "watch: %d objects taken in (%d new documents), %d documents to process",
+            "watch: %d objects taken in (%d new documents), %d documents processed",
             len(intaken),
             sum(r.new for r in intaken),
-            len(pending),
+            len(summaries),
         )
-        summaries.extend(process_batch(pending, settings))
     states: dict[str, int] = {}
     for s in summaries:
         states[s.state] = states.get(s.state, 0) + 1
     return {"objects": len(intaken), "new_documents": sum(r.new for r in intaken), **states}
+
+
+def _batch(
+    pending: list[str],
+    bucket: Bucket,
+    store: StateStore,
+    settings: Settings,
+    intaken: list[IntakeResult],
+    limit: int,
+) -> Iterator[str]:
+    """Documents pending from earlier runs, then each new document as soon as it is taken in.
+
+    Every new object is taken in (stored, drop recorded) even past ``limit`` documents; those
+    stay ``received`` for the next run. An object that fails intake stays in the inbox.
+    """
+    yield from pending
+    count = len(pending)
+    for obj in new_objects(bucket, store):
+        try:
+            result = intake(bucket, obj, store, settings)
+        except StorageError as exc:
+            log.warning("intake of an object postponed: [%s]", exc.code)
+            continue
+        intaken.append(result)
+        if result.new and count < limit:
+            count += 1
+            yield result.sha256
 
 
 def run_watch_bucket(settings: Settings, bucket_url: str | None = None, **kwargs: Any) -> dict[str, Any]:
