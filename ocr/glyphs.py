@@ -1,11 +1,14 @@
-"""A small nearest-neighbour classifier for isolated digit glyphs (Eastern Arabic and Western).
+"""A small classifier for isolated digit glyphs (Eastern Arabic and Western).
 
 Eastern Arabic digits are separate glyphs that never join, so a number in a
-binarised word box splits into one connected component per digit. Each
-component is normalised to a 16×16 bitmap plus its shape ratios and compared
-with templates rendered from many Arabic fonts (``ocr/data/digit_templates.npz``,
-built by ``scripts/build_digit_templates.py`` from fonts other than those used
-by the test-page generator, so the tests measure fonts the classifier never saw).
+binarised line splits into one connected component per digit. Each component is
+normalised to a 16×16 bitmap plus its shape ratios. A one-hidden-layer network
+says which label it is; the distance to the nearest prototype of that label says
+whether it looks like a real glyph at all (letters stand far from every digit).
+Network and prototypes (``ocr/data/digit_templates.npz``) come from
+``scripts/build_digit_templates.py``: 70 Arabic fonts drawn at scan sizes with
+scan defects, none of them a font of the test-page generator, so the tests
+measure fonts the classifier never saw.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import numpy as np
 TEMPLATES = Path(__file__).with_name("data") / "digit_templates.npz"
 LABELS = "٠١٢٣٤٥٦٧٨٩0123456789/-"
 SIDE = 16
-NEIGHBOURS = 7
 
 
 def features(mask: np.ndarray, line_height: float) -> np.ndarray:
@@ -39,17 +41,47 @@ def features(mask: np.ndarray, line_height: float) -> np.ndarray:
     return np.concatenate([small.ravel(), [2.0 * np.log(aspect + 1e-3), 3.0 * rel_height]]).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class _Model:
+    prototypes: np.ndarray  # rows of features, sorted by label
+    squares: np.ndarray  # squared norm of each prototype
+    starts: np.ndarray  # first prototype of each label (every label has some)
+    mean: np.ndarray
+    scale: np.ndarray
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+
+
 @functools.lru_cache(maxsize=1)
-def _templates() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _model() -> _Model:
     data = np.load(TEMPLATES)
     labels = data["labels"].astype(np.int64)
     order = np.argsort(labels, kind="stable")
     feats = np.ascontiguousarray(data["features"].astype(np.float32)[order])
-    return feats, labels[order], (feats**2).sum(axis=1)
+    starts = np.searchsorted(labels[order], np.arange(len(LABELS)))
+    f32 = {
+        key: data[key].astype(np.float32)
+        for key in ("mlp_mean", "mlp_scale", "mlp_w1", "mlp_b1", "mlp_w2", "mlp_b2")
+    }
+    return _Model(
+        feats,
+        (feats**2).sum(axis=1),
+        starts,
+        f32["mlp_mean"],
+        f32["mlp_scale"],
+        f32["mlp_w1"],
+        f32["mlp_b1"],
+        f32["mlp_w2"],
+        f32["mlp_b2"],
+    )
 
 
 EASTERN_SET = "٠١٢٣٤٥٦٧٨٩/-"
 WESTERN_SET = "0123456789/-"
+_EASTERN = np.array([LABELS.index(ch) for ch in EASTERN_SET])
+_WESTERN = np.array([LABELS.index(ch) for ch in WESTERN_SET])
 
 
 @dataclass(frozen=True)
@@ -62,49 +94,34 @@ class Reading:
     western: tuple[str, float]
 
 
-@functools.lru_cache(maxsize=8)
-def _columns(allowed: str) -> np.ndarray:
-    return np.flatnonzero(np.isin(_templates()[1], [LABELS.index(ch) for ch in allowed]))
+def _score(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per glyph and label: the network's score, and the distance to the nearest prototype of the label.
 
-
-def _distances(vectors: np.ndarray) -> np.ndarray:
-    feats, _, feat_sq = _templates()
+    The network (trained on many fonts and scan defects) tells which digit a glyph is; the prototype
+    distance tells whether it looks like a real glyph of that label at all (letters are far from all).
+    """
+    model = _model()
     vectors = np.asarray(vectors, dtype=np.float32)
-    squared = (vectors**2).sum(axis=1)[:, None] + feat_sq[None, :] - 2.0 * (vectors @ feats.T)
-    return np.sqrt(np.maximum(squared, 0.0))
+    squared = (
+        (vectors**2).sum(axis=1)[:, None] + model.squares[None, :] - 2.0 * (vectors @ model.prototypes.T)
+    )
+    nearest = np.sqrt(np.maximum(np.minimum.reduceat(squared, model.starts, axis=1), 0.0))
+    hidden = np.maximum(((vectors - model.mean) / model.scale) @ model.w1 + model.b1, 0.0)
+    return hidden @ model.w2 + model.b2, nearest
 
 
-def _vote(distances: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Winning label index and its nearest distance per row: a distance-weighted vote of the nearest few."""
-    k = min(NEIGHBOURS, distances.shape[1])
-    nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
-    near_d = np.take_along_axis(distances, nearest, axis=1)
-    near_l = labels[nearest]
-    votes = np.zeros((len(distances), len(LABELS)), dtype=np.float64)
-    rows = np.repeat(np.arange(len(distances)), k)
-    np.add.at(votes, (rows, near_l.ravel()), (1.0 / (1e-3 + near_d)).ravel())
-    winner = votes.argmax(axis=1)
-    best = np.where(near_l == winner[:, None], near_d, np.inf).min(axis=1)
-    return winner, best
-
-
-def _classify(distances: np.ndarray, allowed: str) -> list[tuple[str, float]]:
-    labels = _templates()[1]
-    if allowed != LABELS:
-        columns = _columns(allowed)
-        distances, labels = distances[:, columns], labels[columns]
-    winner, best = _vote(distances, labels)
-    return [(LABELS[w], float(d)) for w, d in zip(winner, best, strict=True)]
+def _pick(scores: np.ndarray, nearest: np.ndarray, allowed: np.ndarray) -> list[tuple[str, float]]:
+    winner = allowed[np.argmax(scores[:, allowed], axis=1)]
+    distance = nearest[np.arange(len(winner)), winner]
+    return [(LABELS[w], float(d)) for w, d in zip(winner, distance, strict=True)]
 
 
 def classify_many(vectors: np.ndarray, allowed: str = LABELS) -> list[tuple[str, float]]:
-    """Label and distance of each row of ``vectors``: a distance-weighted vote of the nearest templates.
-
-    Fonts disagree on details (the teeth of ٢ and ٣), so the nearest few templates vote.
-    """
+    """Label of each row of ``vectors`` among ``allowed``, with the distance to its nearest prototype."""
     if len(vectors) == 0:
         return []
-    return _classify(_distances(vectors), allowed)
+    scores, nearest = _score(vectors)
+    return _pick(scores, nearest, np.array([LABELS.index(ch) for ch in allowed]))
 
 
 def classify(vector: np.ndarray, allowed: str = LABELS) -> tuple[str, float]:
@@ -113,19 +130,19 @@ def classify(vector: np.ndarray, allowed: str = LABELS) -> tuple[str, float]:
 
 
 def read_glyphs(vectors: np.ndarray) -> list[Reading]:
-    """Every glyph's reading among all labels, Eastern and Western digits, from one distance matrix.
+    """Every glyph's reading among all labels, Eastern and Western digits, in one pass.
 
     Call it once per page with all candidate glyphs: one matrix product serves them all.
     """
     if len(vectors) == 0:
         return []
-    distances = _distances(vectors)
+    scores, nearest = _score(vectors)
     return [
         Reading(label, distance, eastern, western)
         for (label, distance), eastern, western in zip(
-            _classify(distances, LABELS),
-            _classify(distances, EASTERN_SET),
-            _classify(distances, WESTERN_SET),
+            _pick(scores, nearest, np.arange(len(LABELS))),
+            _pick(scores, nearest, _EASTERN),
+            _pick(scores, nearest, _WESTERN),
             strict=True,
         )
     ]
