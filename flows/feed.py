@@ -68,8 +68,10 @@ class PageFeed:
         delays: list[float],
         on_done: Callable[[DocumentJob], None],
         on_pool_broken: Callable[[ProcessPoolExecutor], None],
+        work: Callable[[PageImage, Settings], OcrPage] = steps.recognize_cached,
     ) -> None:
         self._pool = pool
+        self._work = work
         self._settings = settings
         self._limit = 2 * max(1, jobs)
         self._delays = delays
@@ -102,11 +104,11 @@ class PageFeed:
     def _submit(self, page: _Page) -> None:
         pool = self._pool()
         try:
-            future = pool.submit(steps.recognize_cached, page.image, self._settings)
+            future = pool.submit(self._work, page.image, self._settings)
         except BrokenProcessPool:  # it broke between two pages: use a fresh pool
             self._on_pool_broken(pool)
             pool = self._pool()
-            future = pool.submit(steps.recognize_cached, page.image, self._settings)
+            future = pool.submit(self._work, page.image, self._settings)
         self._in_flight[future] = (page, pool)
 
     def _step(self) -> None:

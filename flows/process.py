@@ -6,8 +6,9 @@ A batch of documents is three kinds of Prefect task run, not one per page:
   ``ProcessPoolExecutor`` of ``Settings.jobs`` spawned processes (Tesseract single-threaded,
   ``OMP_THREAD_LIMIT=1``), at most ``2 × jobs`` pages in flight across document boundaries, so
   both cores stay busy and memory stays flat (:mod:`flows.feed`);
-* as documents finish OCR, the flow thread takes every finished one and runs one ``analyze`` and one
-  ``index`` task for the group (one bulk load), while the next pages are being recognised.
+* meanwhile, in the flow thread, an ``analyze`` task analyses each document as soon as its OCR is
+  done, until its group holds :func:`group_pages` pages (or the batch ends), then one ``index`` task
+  loads the group in one bulk request; the next pages are recognised all the while.
 
 Why not a task per page: measured here, a Prefect task run costs about 10 ms of CPU in the flow
 process and 50 ms in the API server, against about 0.5 to 1 s of OCR per A5 page on the same cores.
@@ -15,8 +16,9 @@ process and 50 ms in the API server, against about 0.5 to 1 s of OCR per A5 page
 traceable: its OCR is persisted (the cache under ``data_dir/cache/ocr``, so a killed run resumes
 without recognising finished pages again) and logged with sha256 and page number, and each
 document is one row of the run's artifact. Only :class:`~athar.errors.RetryableError` is retried,
-with backoff: a page's recognition (a dead worker process included) by the feed, analysis and
-indexing by Prefect. Permanent failures quarantine the document with their code and message.
+with backoff: a page's recognition (a dead worker process included) by the feed, indexing by
+Prefect; a document whose analysis fails with one is left ``received`` for the next run.
+Permanent failures quarantine the document with their code and message.
 """
 
 from __future__ import annotations

@@ -249,11 +249,16 @@ def warm_analysis(settings: Settings) -> None:
 
 
 def prepare_index(settings: Settings) -> None:
-    """Create the indices if needed (done early, in the background, so the first document does not wait)."""
-    from index.client import make_client
-    from index.schema import ensure_indices
+    """Create the indices if needed (done early, in the background, so the first document does not wait).
 
-    ensure_indices(make_client(settings), settings)
+    When every alias already exists this only reads them (templates are checked by each load).
+    """
+    from index.client import make_client
+    from index.schema import KINDS, current_index, ensure_indices
+
+    client = make_client(settings)
+    if any(current_index(client, settings, kind) is None for kind in KINDS):
+        ensure_indices(client, settings)
 
 
 def refresh_index(settings: Settings) -> None:
