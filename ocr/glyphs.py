@@ -27,10 +27,13 @@ SIDE = 16
 
 def features(mask: np.ndarray, line_height: float) -> np.ndarray:
     """Feature vector of one glyph mask (ink = 1): square-padded 16×16 bitmap, aspect, relative height."""
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
-        return np.zeros(SIDE * SIDE + 2, dtype=np.float32)
-    crop = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32)
+    if mask.size and mask[0].any() and mask[-1].any() and mask[:, 0].any() and mask[:, -1].any():
+        crop = mask.astype(np.float32)  # already cut to its ink, as components() gives it
+    else:
+        ys, xs = np.nonzero(mask)
+        if len(xs) == 0:
+            return np.zeros(SIDE * SIDE + 2, dtype=np.float32)
+        crop = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32)
     h, w = crop.shape
     side = max(h, w)
     square = np.zeros((side, side), dtype=np.float32)

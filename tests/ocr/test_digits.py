@@ -115,3 +115,14 @@ def test_letters_are_not_turned_into_numbers(font: str) -> None:
     out, stats = digits.recover_digits(words_for(segments, boxes), binary)
     assert [w.text for w in out] == text
     assert stats["numbers"] == 0
+
+
+def test_runs_of_letter_lookalikes_need_tesseract_to_have_seen_digits() -> None:
+    # ١ ٠ ٥ alone are alef, dots and an isolated ه where Tesseract read letters or nothing ...
+    assert not digits.plausible_number("١٠٠٥", 3.0, "")
+    assert not digits.plausible_number("١٥٠", 3.0, "الله")
+    # ... but the same glyphs are a number where Tesseract read digits, and other digits are a number anyway.
+    assert digits.plausible_number("١٠٠٥", 3.0, "1005")
+    assert digits.plausible_number("١٢٠٥", 3.0, "")
+    assert not digits.plausible_number("١٢٠٥", digits.MAX_DISTANCE_FROM_LETTERS + 0.1, "")
+    assert not digits.plausible_number("١٢", 3.0, "")  # two digits among letters: too easy to fake
