@@ -106,6 +106,20 @@ def render(
     return np.where(gray <= otsu + shift, 0, 255).astype(np.uint8)
 
 
+def digit_height(
+    font: ImageFont.FreeTypeFont, size: int, notdef: np.ndarray, rng: np.random.Generator
+) -> float:
+    """Height of the font's full-height digits at this size: what the digit pass measures on a page line
+    (the median height of its tall components) and divides glyph heights by."""
+    heights = []
+    for ch in "١٢٣٧٨٩123789":
+        binary = render(font, ch, size, DEFECTS[0], rng)
+        comps = components(binary, 3)
+        if len(comps) == 1 and not np.array_equal(binary, notdef):
+            heights.append(comps[0][1][3] - comps[0][1][1])
+    return float(np.median(heights)) if heights else size * 0.55
+
+
 def samples(fonts: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
     rng = np.random.default_rng(SEED)
     feats, labels, used = [], [], []
@@ -114,7 +128,7 @@ def samples(fonts: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
         for size in SIZES:
             font = ImageFont.truetype(path, size)
             notdef = render(font, "\uffff", size, DEFECTS[0], rng)
-            line_height = size * 0.72  # digit height is about 0.7 em
+            line_height = digit_height(font, size, notdef, rng)
             for index, ch in enumerate(LABELS):
                 for defect in DEFECTS:
                     binary = render(font, ch, size, defect, rng)
