@@ -72,7 +72,7 @@ def estimate_skew(gray: Gray) -> float:
     Coarse: the length-weighted median angle of text-line blobs (``minAreaRect``), within ±15°.
     Fine: the angle within ±1° of it (then 0.05° steps) that makes the row projection of the ink sharpest.
     """
-    coarse = _median_line_angle(gray)
+    coarse = _median_line_angle(_downscale(gray, 1200))
     small = _ink(_downscale(gray, 1000))
     ys, xs = np.nonzero(small)
     if len(xs) == 0:
@@ -142,7 +142,7 @@ def rotate(gray: NDArray[Any], degrees_ccw: float, *, fill: int = 255) -> NDArra
     matrix[0, 2] += new_w / 2 - w / 2
     matrix[1, 2] += new_h / 2 - h / 2
     return cv2.warpAffine(
-        gray, matrix, (new_w, new_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
+        gray, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
     )
 
 
@@ -153,10 +153,20 @@ def rotate_clockwise(gray: Gray, degrees: int) -> Gray:
     return gray if code is None else cv2.rotate(gray, code)
 
 
+NOISE_WINDOW = 800  # pixels square at the page centre: grain shows on paper and ink alike
+
+
 def noise_level(gray: Gray) -> float:
-    """Rough pixel-noise estimate: median absolute difference from a median-filtered copy."""
-    small = _downscale(gray, 1600)
-    diff = cv2.absdiff(small, cv2.medianBlur(small, 3))
+    """Rough pixel-noise estimate: mean absolute difference from a median-filtered copy.
+
+    Measured at full resolution on a central window (downscaling the whole page cost more than
+    the rest of the estimate and averaged the grain away). On generated pages clean, blurred,
+    JPEG and 150-dpi scans measure below 1.2, grainy ones above 3.8.
+    """
+    h, w = gray.shape[:2]
+    top, left = max(0, (h - NOISE_WINDOW) // 2), max(0, (w - NOISE_WINDOW) // 2)
+    window = np.ascontiguousarray(gray[top : top + NOISE_WINDOW, left : left + NOISE_WINDOW])
+    diff = cv2.absdiff(window, cv2.medianBlur(window, 3))
     return float(np.mean(diff))
 
 
@@ -186,4 +196,5 @@ def _downscale(gray: Gray, longest: int) -> Gray:
     factor = longest / max(h, w)
     if factor >= 1.0:
         return gray
-    return cv2.resize(gray, (int(w * factor), int(h * factor)), interpolation=cv2.INTER_AREA)
+    # Linear, not area averaging: ten times cheaper at these factors, and only geometry is measured here.
+    return cv2.resize(gray, (int(w * factor), int(h * factor)), interpolation=cv2.INTER_LINEAR)
