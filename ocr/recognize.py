@@ -100,7 +100,7 @@ def write_display_image(path: Path, gray: np.ndarray) -> None:
     cv2.imwrite(str(path), gray, [cv2.IMWRITE_JPEG_QUALITY, 90])
 
 
-def _run_main(binary: np.ndarray, settings: Settings, dpi: int) -> _Pass:
+def _run_main(binary: np.ndarray, settings: Settings, dpi: int, *, bilevel: bool) -> _Pass:
     words, hocr = tesseract.recognize(
         binary,
         lang=settings.lang,
@@ -110,6 +110,7 @@ def _run_main(binary: np.ndarray, settings: Settings, dpi: int) -> _Pass:
         timeout=settings.tesseract_timeout,
         want_hocr=True,
         invert_check=has_dark_areas(binary, dpi),
+        bilevel=bilevel,
     )
     return _Pass(words, hocr, _mean_conf(words))
 
@@ -136,7 +137,7 @@ def recognize_page(image: PageImage, settings: Settings, *, work_dir: Path | Non
     upright = work / f"{stem}.upright.jpg"
     write_display_image(upright, gray)
     binary = pre.binarize(pre.denoise(gray) if denoised else gray, method)
-    result = _run_main(binary, settings, dpi)
+    result = _run_main(binary, settings, dpi, bilevel=method != "gray")
 
     if result.confidence < LOW_CONFIDENCE:
         # Upside-down pages read as garbage: ask OSD, and keep the turned reading only if it is better.
@@ -144,7 +145,7 @@ def recognize_page(image: PageImage, settings: Settings, *, work_dir: Path | Non
         if turn in (90, 180, 270):
             turned_gray = pre.rotate_clockwise(gray, turn)
             turned = pre.rotate_clockwise(binary, turn)
-            second = _run_main(turned, settings, dpi)
+            second = _run_main(turned, settings, dpi, bilevel=method != "gray")
             if second.confidence > result.confidence:
                 result, gray, binary = second, turned_gray, turned
                 rotation = (rotation + turn) % 360

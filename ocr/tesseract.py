@@ -180,6 +180,7 @@ def _library() -> Any:
         "TessBaseAPICreate": ([], vp),
         "TessBaseAPIInit3": ([vp, cc, cc], ci),
         "TessBaseAPISetImage": ([vp, vp, ci, ci, ci, ci], None),
+        "TessBaseAPISetImage2": ([vp, vp], None),
         "TessBaseAPISetSourceResolution": ([vp, ci], None),
         "TessBaseAPISetPageSegMode": ([vp, ci], None),
         "TessBaseAPISetVariable": ([vp, cc, cc], ci),
@@ -199,6 +200,44 @@ def _library() -> Any:
         fn.argtypes = args
         fn.restype = result
     return lib
+
+
+@functools.lru_cache(maxsize=1)
+def _leptonica() -> Any:
+    """Leptonica (Tesseract's image library) for handing over 1-bit pages; None if it cannot be loaded."""
+    for name in (ctypes.util.find_library("lept"), "liblept.so.5", "libleptonica.so.6"):
+        if not name:
+            continue
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            continue
+        lib.pixCreateNoInit.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.pixCreateNoInit.restype = ctypes.c_void_p
+        lib.pixGetData.argtypes = [ctypes.c_void_p]
+        lib.pixGetData.restype = ctypes.c_void_p
+        lib.pixGetWpl.argtypes = [ctypes.c_void_p]
+        lib.pixGetWpl.restype = ctypes.c_int
+        lib.pixDestroy.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
+        lib.pixDestroy.restype = None
+        return lib
+    return None
+
+
+def _bilevel_pix(lept: Any, image: np.ndarray) -> ctypes.c_void_p:
+    """A 1-bit Leptonica Pix of a black-and-white page (1 = ink), so Tesseract need not threshold it."""
+    h, w = image.shape
+    pix = ctypes.c_void_p(lept.pixCreateNoInit(w, h, 1))
+    if not pix.value:
+        raise ToolFailedError(f"Leptonica could not allocate a {w}x{h} page; the machine is out of memory.")
+    wpl = lept.pixGetWpl(pix)
+    rows = np.zeros((h, wpl * 4), dtype=np.uint8)
+    packed = np.packbits(image < 128, axis=1)
+    rows[:, : packed.shape[1]] = packed
+    # Leptonica keeps pixels in native 32-bit words, leftmost pixel in the most significant bit.
+    words = rows.view(">u4").astype(np.uint32)
+    ctypes.memmove(lept.pixGetData(pix), words.ctypes.data, words.nbytes)
+    return pix
 
 
 class _Engine:
@@ -237,14 +276,20 @@ class _Engine:
         timeout: float,
         want_hocr: bool,
         variables: dict[str, str],
+        bilevel: bool = False,
     ) -> tuple[str, str | None, float]:
-        """(TSV rows, hOCR page or None, seconds) for one 8-bit grayscale image."""
+        """(TSV rows, hOCR page or None, seconds) for one 8-bit grayscale image (0/255 only if bilevel)."""
         pixels = np.ascontiguousarray(image, dtype=np.uint8)
         lib, handle = self.lib, self.handle
+        lept = _leptonica() if bilevel else None
+        pix = _bilevel_pix(lept, pixels) if lept is not None else None
         with self.lock:
-            lib.TessBaseAPISetImage(
-                handle, pixels.ctypes.data, pixels.shape[1], pixels.shape[0], 1, pixels.strides[0]
-            )
+            if pix is not None:
+                lib.TessBaseAPISetImage2(handle, pix)  # Tesseract keeps its own reference
+            else:
+                lib.TessBaseAPISetImage(
+                    handle, pixels.ctypes.data, pixels.shape[1], pixels.shape[0], 1, pixels.strides[0]
+                )
             lib.TessBaseAPISetSourceResolution(handle, int(dpi))
             lib.TessBaseAPISetPageSegMode(handle, int(psm))
             for name, value in variables.items():
@@ -269,6 +314,8 @@ class _Engine:
             finally:
                 lib.TessMonitorDelete(monitor)
                 lib.TessBaseAPIClear(handle)
+                if pix is not None and lept is not None:
+                    lept.pixDestroy(ctypes.byref(pix))
         return tsv, hocr, elapsed
 
 
@@ -287,18 +334,20 @@ def recognize(
     timeout: float = 180.0,
     want_hocr: bool = False,
     invert_check: bool = True,
+    bilevel: bool = False,
 ) -> tuple[list[TsvWord], str | None]:
     """Recognise one 8-bit grayscale page in-process: words from TSV and, if asked, a complete hOCR document.
 
     ``invert_check=False`` skips Tesseract's retry of each line as white-on-black text (7% of its
-    time on pages that have none).
+    time on pages that have none). ``bilevel=True`` says the image is already black and white (0 and
+    255 only): it is handed over as a 1-bit image that Tesseract does not threshold again.
     """
     model = check_languages(lang, tessdata_dir)
     if image.ndim != 2 or image.size == 0:
         raise ToolFailedError(f"Tesseract needs a non-empty grayscale image, got shape {image.shape}.")
     variables = {"tessedit_do_invert": "1" if invert_check else "0"}
     tsv, hocr_page, _ = _engine(lang, tessdata_dir).read(
-        image, dpi=dpi, psm=psm, timeout=timeout, want_hocr=want_hocr, variables=variables
+        image, dpi=dpi, psm=psm, timeout=timeout, want_hocr=want_hocr, variables=variables, bilevel=bilevel
     )
     hocr = None
     if hocr_page is not None:

@@ -117,3 +117,21 @@ def test_invert_check_only_where_the_page_has_solid_dark_areas() -> None:
     banner = page.copy()
     ImageDraw.Draw(banner).rectangle((100, 2000, banner.width - 100, 2120), fill=0)  # a black band 1 cm high
     assert has_dark_areas(np.asarray(banner), 300)
+
+
+def test_in_process_tesseract_reads_a_bilevel_page_the_same_either_way(settings: Settings) -> None:
+    """The 1-bit hand-over (Leptonica words, leftmost pixel in the high bit) loses nothing."""
+    import numpy as np
+
+    from ocr import preprocess as pre
+    from ocr import tesseract
+
+    truth = make_page(26, "transfer_list", digits="western")
+    gray = np.asarray(render_page(truth, seed=26, font="dejavu").convert("L"))
+    binary = pre.binarize(gray, "otsu")
+    common = {"lang": settings.lang, "dpi": 300, "psm": 4, "tessdata_dir": settings.tessdata_dir}
+    as_bits, hocr = tesseract.recognize(binary, bilevel=True, want_hocr=True, **common)  # type: ignore[arg-type]
+    as_bytes, _ = tesseract.recognize(binary, bilevel=False, **common)  # type: ignore[arg-type]
+    assert [(w.text, w.left, w.top) for w in as_bits] == [(w.text, w.left, w.top) for w in as_bytes]
+    assert bag_cer(truth.text, " ".join(w.text for w in as_bits)) < 0.2
+    assert hocr and hocr.startswith("<?xml") and "ocrx_word" in hocr and hocr.rstrip().endswith("</html>")
