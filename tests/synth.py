@@ -21,6 +21,9 @@ from tests import synth_data as data
 
 DOC_TYPES = ("prison_register", "court_record", "death_report", "transfer_list")
 DEGRADATIONS = ("rotate", "noise", "blur", "jpeg", "lowdpi", "combo")
+EXTRA_DEGRADATIONS = (
+    "shadow",
+)  # not in the benchmarks' cycle (kept comparable across rounds); tested on its own
 FONTS = {
     "amiri": "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",
     "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -170,8 +173,13 @@ def _prison_register(w: _Writer, rows: int) -> list[TruthPerson]:
         arrest, arrest_iso = w.date(style="numeric")
         w.row((w.num(start + i), str(p["name"]), str(p["mother"]), f"{place} {year}", w.num(nid), arrest))
         persons.append(
-            TruthPerson(**p, birth_date=year_iso, birth_place=place_latin, national_id=nid,  # type: ignore[arg-type]
-                        events=(TruthEvent("detention", arrest_iso, fac_latin),))
+            TruthPerson(
+                **p,
+                birth_date=year_iso,
+                birth_place=place_latin,
+                national_id=nid,  # type: ignore[arg-type]
+                events=(TruthEvent("detention", arrest_iso, fac_latin),),
+            )
         )
     return persons
 
@@ -191,8 +199,13 @@ def _transfer_list(w: _Writer, rows: int) -> list[TruthPerson]:
         nid = w.national_id()
         w.row((w.num(i + 1), str(p["name"]), str(p["mother"]), year, w.num(nid)))
         persons.append(
-            TruthPerson(**p, birth_date=year_iso, birth_place=None, national_id=nid,  # type: ignore[arg-type]
-                        events=(TruthEvent("transfer", when_iso, dst_latin),))
+            TruthPerson(
+                **p,
+                birth_date=year_iso,
+                birth_place=None,
+                national_id=nid,  # type: ignore[arg-type]
+                events=(TruthEvent("transfer", when_iso, dst_latin),),
+            )
         )
     return persons
 
@@ -223,10 +236,18 @@ def _court_record(w: _Writer, rows: int) -> list[TruthPerson]:
         w.line(f"وحكمت عليه {sentence}.")
         full = " ".join(x for x in (p["first"], p["father"], p["family"]) if x)
         persons.append(
-            TruthPerson(name=full, first=str(p["first"]), father=p["father"], grandfather=None,
-                        family=p["family"], mother=p["mother"], birth_date=year_iso, birth_place=place_latin,
-                        national_id=nid,
-                        events=(TruthEvent("trial", when_iso, None), TruthEvent("sentence", when_iso, None)))
+            TruthPerson(
+                name=full,
+                first=str(p["first"]),
+                father=p["father"],
+                grandfather=None,
+                family=p["family"],
+                mother=p["mother"],
+                birth_date=year_iso,
+                birth_place=place_latin,
+                national_id=nid,
+                events=(TruthEvent("trial", when_iso, None), TruthEvent("sentence", when_iso, None)),
+            )
         )
     w.line("قراراً وجاهياً قابلاً للطعن.")
     return persons
@@ -253,8 +274,13 @@ def _death_report(w: _Writer, rows: int) -> list[TruthPerson]:
     w.line(f"سبب الوفاة: {rng.choice(data.CAUSES)}")
     w.line("الطبيب الشرعي")
     return [
-        TruthPerson(**p, birth_date=year_iso, birth_place=place_latin, national_id=nid,  # type: ignore[arg-type]
-                    events=(TruthEvent("death", died_iso, hosp_latin),))
+        TruthPerson(
+            **p,
+            birth_date=year_iso,
+            birth_place=place_latin,
+            national_id=nid,  # type: ignore[arg-type]
+            events=(TruthEvent("death", died_iso, hosp_latin),),
+        )
     ]
 
 
@@ -399,11 +425,19 @@ def degrade(img: Image.Image, kind: str, *, seed: int) -> tuple[Image.Image, dic
         out.save(buf, "JPEG", quality=quality)
         out = Image.open(io.BytesIO(buf.getvalue())).convert("L")
         info["jpeg_quality"] = quality
+    if kind == "shadow":  # a photocopy or photo darker towards one edge (the binding), on grey paper
+        low = rng.uniform(0.35, 0.5)
+        ramp = np.linspace(low, 0.95, out.width, dtype=np.float32)
+        if rng.random() < 0.5:
+            ramp = ramp[::-1]
+        arr = np.asarray(out.convert("L"), dtype=np.float32) * ramp[None, :]
+        out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
+        info["shadow"] = low
     if kind == "lowdpi":
         out = out.resize((out.width // 2, out.height // 2), Image.Resampling.LANCZOS)
         dpi = dpi // 2
-    if kind not in DEGRADATIONS:
-        raise ValueError(f"kind must be one of {DEGRADATIONS}")
+    if kind not in (*DEGRADATIONS, *EXTRA_DEGRADATIONS):
+        raise ValueError(f"kind must be one of {DEGRADATIONS + EXTRA_DEGRADATIONS}")
     out.info["dpi"] = (dpi, dpi)
     info["dpi"] = dpi
     return out, info
@@ -445,12 +479,20 @@ def make_prose(
         pool = data.HOSPITALS if _PROSE_EVENTS[style] == "death" else data.DETENTION
         fac, fac_latin = w.facility(pool)
         date, date_iso = w.date(style=rng.choice(("numeric", "levantine", "egyptian")))
-        sentences.append(_PROSE_STYLES[style].format(name=p["name"], mother=p["mother"], place=place,
-                                                     year=year, date=date, fac=fac))
+        sentences.append(
+            _PROSE_STYLES[style].format(
+                name=p["name"], mother=p["mother"], place=place, year=year, date=date, fac=fac
+            )
+        )
         has_place = "{place}" in _PROSE_STYLES[style]
         persons.append(
-            TruthPerson(**p, birth_date=year_iso, birth_place=place_latin if has_place else None,  # type: ignore[arg-type]
-                        national_id=None, events=(TruthEvent(_PROSE_EVENTS[style], date_iso, fac_latin),))
+            TruthPerson(
+                **p,
+                birth_date=year_iso,
+                birth_place=place_latin if has_place else None,  # type: ignore[arg-type]
+                national_id=None,
+                events=(TruthEvent(_PROSE_EVENTS[style], date_iso, fac_latin),),
+            )
         )
     return " ".join(sentences), tuple(persons), tuple(w.dates)
 

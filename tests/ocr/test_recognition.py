@@ -13,7 +13,7 @@ from athar.records import PageImage
 from athar.settings import Settings
 from ocr.recognize import CLEAN_NOISE_LEVEL, has_dark_areas, recognize_page
 from ocr.text import BIDI_CONTROLS
-from tests.synth import degrade, make_page, render_page, rotate_quarter, to_western
+from tests.synth import DOC_TYPES, degrade, make_page, render_page, rotate_quarter, to_western
 
 
 def bag_cer(truth: str, ocr: str) -> float:
@@ -135,3 +135,15 @@ def test_in_process_tesseract_reads_a_bilevel_page_the_same_either_way(settings:
     assert [(w.text, w.left, w.top) for w in as_bits] == [(w.text, w.left, w.top) for w in as_bytes]
     assert bag_cer(truth.text, " ".join(w.text for w in as_bits)) < 0.2
     assert hocr and hocr.startswith("<?xml") and "ocrx_word" in hocr and hocr.rstrip().endswith("</html>")
+
+
+def test_a_page_darker_on_one_side_is_flattened_before_thresholding(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Global Otsu turns the shadowed side's paper black with its text (CER 0.69 on this page)."""
+    truth = make_page(50007, DOC_TYPES[50007 % 4], digits="western")
+    shadowed, _info = degrade(render_page(truth, seed=50007), "shadow", seed=50007)
+    page = ocr(shadowed, settings, tmp_path)
+    assert page.preprocessing.binarization == "flatten_otsu"
+    assert page.preprocessing.candidates["background_unevenness"] > 100
+    assert bag_cer(truth.text, page.text) < 0.1
