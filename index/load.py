@@ -11,6 +11,7 @@ is listed in the :class:`LoadReport`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
@@ -27,7 +28,7 @@ from athar.log import short
 from athar.records import Analysis, ExtractedDocument, Mention, OcrPage, Person
 from athar.settings import Settings
 from index.client import engine_errors, translate
-from index.schema import KINDS, alias_name, ensure_indices
+from index.schema import KINDS, alias_name, ensure_indices_once
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,9 @@ class LoadReport:
         }
 
 
+@functools.cache
 def pipeline_version() -> str:
-    """The installed athar package version (provenance of every indexed entry)."""
+    """The installed athar package version (provenance of every indexed entry; read once per process)."""
     try:
         return metadata.version("athar")
     except metadata.PackageNotFoundError:
@@ -223,16 +225,36 @@ def _kind(index: str, settings: Settings) -> str:
     return index
 
 
-def _send(
-    client: Any, settings: Settings, chunk: list[dict[str, Any]], max_retries: int
-) -> list[LoadFailure]:
-    """One bulk request for ``chunk``, retrying the request or its items on 429/5xx; returns refusals."""
+@dataclass
+class _Sent:
+    """What one bulk request left undone: refused entries, and entries whose alias does not exist."""
+
+    failures: list[LoadFailure] = field(default_factory=list)
+    no_alias: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _alias_missing(info: dict[str, Any]) -> bool:
+    error = info.get("error")
+    return (
+        int(info.get("status", 0)) == 404
+        and isinstance(error, dict)
+        and (error.get("type") == "index_not_found_exception")
+    )
+
+
+def _send(client: Any, settings: Settings, chunk: list[dict[str, Any]], max_retries: int) -> _Sent:
+    """One bulk request for ``chunk``, retrying the request or its items on 429/5xx.
+
+    Every entry is written with ``require_alias``, so an engine that lost the indices refuses it
+    (listed in ``no_alias``) instead of creating an index without the mappings.
+    """
     from opensearchpy import exceptions as ox
 
+    sent = _Sent()
     for attempt in range(max_retries + 1):
         body: list[dict[str, Any]] = []
         for action in chunk:
-            body.append({"index": {"_index": action["_index"], "_id": action["_id"]}})
+            body.append({"index": {"_index": action["_index"], "_id": action["_id"], "require_alias": True}})
             body.append(action["_source"])
         try:
             response = client.bulk(body=body, request_timeout=120)
@@ -244,7 +266,6 @@ def _send(
             time.sleep(min(10.0, 0.5 * 2**attempt))
             continue
         again: list[dict[str, Any]] = []
-        failures: list[LoadFailure] = []
         for action, item in zip(chunk, response["items"], strict=True):
             info = next(iter(item.values()))
             status = int(info.get("status", 0))
@@ -253,17 +274,20 @@ def _send(
             if (status == 429 or status >= 500) and attempt < max_retries:
                 again.append(action)
                 continue
+            if _alias_missing(info):
+                sent.no_alias.append(action)
+                continue
             error = info.get("error")
             reason = error.get("type", "error") if isinstance(error, dict) else str(error)
-            failures.append(
+            sent.failures.append(
                 LoadFailure(_kind(action["_index"], settings), action["_id"], status, reason[:200])
             )
         if not again:
-            return failures
+            return sent
         log.warning("retrying %d entries the engine could not take (429/5xx)", len(again))
         time.sleep(min(10.0, 0.5 * 2**attempt))
         chunk = again
-    return []  # not reached: the last attempt returns or raises
+    return sent  # not reached: the last attempt returns or raises
 
 
 def _chunks(stream: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -291,11 +315,14 @@ def load(
     """Index documents, pages and persons; returns counts and the entries that failed.
 
     Bulk requests of ``chunk_size`` entries go out on ``workers`` threads while the next ones are
-    prepared. ``refresh`` makes the result searchable before returning; ``prune`` removes entries of the
-    same documents left by an earlier run that this run did not rewrite.
+    prepared. ``refresh`` makes the result (writes and prunes) searchable before returning; without it the
+    engine shows it within its refresh interval. ``prune`` removes entries of the same documents left by
+    an earlier run that this run did not rewrite. The templates and indices are checked once per process
+    (:func:`~index.schema.ensure_indices_once`); entries are written with ``require_alias``, so if the
+    engine has lost the indices since, they are created again and the refused entries sent once more.
     """
     began = time.monotonic()
-    ensure_indices(client, settings)
+    ensure_indices_once(client, settings)
     ingested_at = datetime.now(UTC).isoformat(timespec="microseconds")
     counts = {"documents": 0, "pages": 0, "persons": 0}
     shas: list[str] = []
@@ -306,19 +333,35 @@ def load(
             yield doc
 
     failures: list[LoadFailure] = []
+    no_alias: list[dict[str, Any]] = []
+
+    def collect(sent: _Sent) -> None:
+        failures.extend(sent.failures)
+        no_alias.extend(sent.no_alias)
+
     stream = actions(settings, tracked(documents), ingested_at=ingested_at, counts=counts)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="athar-bulk") as pool:
-        in_flight: deque[Future[list[LoadFailure]]] = deque()
+        in_flight: deque[Future[_Sent]] = deque()
         try:
             for chunk in _chunks(stream, chunk_size):
                 in_flight.append(pool.submit(_send, client, settings, chunk, max_retries))
                 while len(in_flight) > workers:
-                    failures.extend(in_flight.popleft().result())
+                    collect(in_flight.popleft().result())
             while in_flight:
-                failures.extend(in_flight.popleft().result())
+                collect(in_flight.popleft().result())
         finally:
             for future in in_flight:
                 future.cancel()
+    if no_alias:
+        log.warning("%d entries found no index alias; creating the indices again", len(no_alias))
+        ensure_indices_once(client, settings, again=True)
+        for chunk in _chunks(no_alias, chunk_size):
+            sent = _send(client, settings, chunk, max_retries)
+            failures.extend(sent.failures)
+            failures.extend(
+                LoadFailure(_kind(a["_index"], settings), a["_id"], 404, "index_not_found_exception")
+                for a in sent.no_alias
+            )
     pruned = 0
     with engine_errors():
         if prune and shas:
@@ -361,8 +404,7 @@ def _prune(client: Any, settings: Settings, shas: list[str], ingested_at: str) -
                     }
                 }
             },
-            refresh=True,
-            conflicts="proceed",
+            conflicts="proceed",  # entries rewritten meanwhile stay; no forced refresh: see load()
             request_timeout=600,
         )
         deleted += int(result.get("deleted", 0))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -248,6 +249,27 @@ def ensure_indices(client: Any, settings: Settings) -> dict[str, str]:
             result[kind] = index
         client.cluster.health(index=",".join(result.values()), wait_for_status="yellow", request_timeout=60)
     return result
+
+
+_READY: set[tuple[str, str]] = set()
+_READY_LOCK = threading.Lock()
+
+
+def ensure_indices_once(client: Any, settings: Settings, *, again: bool = False) -> None:
+    """:func:`ensure_indices` once per process for an engine URL and index prefix.
+
+    Later calls return at once. ``again`` forgets that it was done and does it again: the loader calls
+    it when the engine says an alias is missing (e.g. the node was restarted on an empty data
+    directory), since every write names the alias with ``require_alias``.
+    """
+    key = (settings.search_url, settings.index_prefix)
+    with _READY_LOCK:
+        if again:
+            _READY.discard(key)
+        if key in _READY:
+            return
+        ensure_indices(client, settings)
+        _READY.add(key)
 
 
 @dataclass(frozen=True)
