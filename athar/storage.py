@@ -18,6 +18,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -237,6 +238,7 @@ def verify_original(settings: Settings, sha256: str) -> Path:
 
 # ---------------------------------------------------------------- state store
 
+_SCHEMA_READY: set[str] = set()  # databases whose tables this process created or found
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     sha256 TEXT PRIMARY KEY,
@@ -299,30 +301,57 @@ class DocumentState:
 
 
 class StateStore:
-    """SQLite store of documents, drops, processing versions and runs. Safe across processes."""
+    """SQLite store of documents, drops, processing versions and runs. Safe across processes and threads.
+
+    Each thread that uses a store gets its own connection, opened on first use and kept for the
+    life of the store (SQLite connections must not be shared between threads); every method is
+    one transaction, committed before it returns.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._local = threading.local()
+        key = str(path)
+        if key in _SCHEMA_READY and path.exists():
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
+        _SCHEMA_READY.add(key)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> StateStore:
         """The store at ``data_dir/athar.db``."""
         return cls(settings.data_dir / "athar.db")
 
+    def _connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.row_factory = sqlite3.Row
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:
+                db.close()
+                raise
+            self._local.db = db
+        return db
+
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            with db:
+            db = self._connection()
+            with db:  # one transaction: committed on success, rolled back on error
                 yield db
         except sqlite3.OperationalError as exc:
+            self.close()  # a connection that failed is not reused
             raise StorageError(f"state store {self.path} is busy or unreadable ({exc}); retry.") from None
-        finally:
+
+    def close(self) -> None:
+        """Close this thread's connection (the next call opens a new one)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
             db.close()
 
     # documents

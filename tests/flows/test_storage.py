@@ -141,3 +141,24 @@ def test_state_transitions_and_provenance_versions(settings: Settings) -> None:
     assert [v["pipeline_version"] for v in state.versions("a" * 64)] == ["0.0.9", "0.1.0"]
     doc = state.document("a" * 64)
     assert doc is not None and doc.persons == 4 and doc.pipeline_version == "0.1.0"
+
+
+def test_state_store_is_shared_by_threads_and_sees_other_stores(settings: Settings) -> None:
+    """One store used from task threads (a connection per thread), and a second store on the same file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    state = StateStore.for_settings(settings)
+    shas = [f"{i:064x}" for i in range(40)]
+
+    def one(sha: str) -> None:
+        state.add_document(sha, 1)
+        state.set_state(sha, INDEXED)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(one, shas))
+    other = StateStore.for_settings(settings)
+    assert other.counts()[INDEXED] == 40
+    other.set_state(shas[0], QUARANTINED, code="corrupt_pdf")
+    assert state.counts()[QUARANTINED] == 1  # committed writes of another connection are seen at once
+    state.close()
+    assert state.document(shas[0]) is not None  # a closed connection is opened again
