@@ -37,6 +37,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from athar.errors import AtharError, PermanentError, RetryableError
 from athar.log import short
@@ -374,7 +375,8 @@ def _index(
     extracted = [doc for doc, _ in group]
     _warmed(settings)
     try:
-        refused = _retrying(index_task)(extracted, settings)
+        # quote: Prefect would otherwise walk every word of every page looking for futures (~20 ms/page)
+        refused = _retrying(index_task)(quote(extracted), settings)
     except RetryableError as exc:  # retries exhausted (e.g. the search node is down): next watch cycle
         return [_postpone(store, e.document.sha256, exc, len(e.pages)) for e in extracted]
     except PermanentError as exc:

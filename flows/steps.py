@@ -249,16 +249,12 @@ def warm_analysis(settings: Settings) -> None:
 
 
 def prepare_index(settings: Settings) -> None:
-    """Create the indices if needed (done early, in the background, so the first document does not wait).
-
-    When every alias already exists this only reads them (templates are checked by each load).
-    """
+    """Templates and indices in place, once per process (done early, in the background, so the first
+    document does not wait; the loads of this process then skip the check)."""
     from index.client import make_client
-    from index.schema import KINDS, current_index, ensure_indices
+    from index.schema import ensure_indices_once
 
-    client = make_client(settings)
-    if any(current_index(client, settings, kind) is None for kind in KINDS):
-        ensure_indices(client, settings)
+    ensure_indices_once(make_client(settings), settings)
 
 
 def refresh_index(settings: Settings) -> None:
