@@ -243,6 +243,7 @@ _WHY = {
     "name_partial": "part of the name",
     "mother": "mother's name",
     "mother_skeleton": "mother's name (spelling variant)",
+    "mother_fuzzy": "mother's name, one letter off (as OCR may misread it)",
     "born_exact": "birth year",
     "born_near": "birth year ±1",
     "place_birth": "birth place",
@@ -330,6 +331,25 @@ def person_query(
             boosts.append(
                 _named({"match": {"mother": {"query": mother_norm, "operator": "and", "boost": 4}}}, "mother")
             )
+            # One letter off (two for long names): OCR misreads short names (سهام read as سبام). Weaker
+            # than an exact match, so a namesake whose mother reads exactly still ranks above.
+            boosts.append(
+                _named(
+                    {
+                        "match": {
+                            "mother": {
+                                "query": mother_norm,
+                                "fuzziness": "AUTO:3,6",
+                                "prefix_length": 0,
+                                "max_expansions": 20,
+                                "operator": "and",
+                                "boost": 2,
+                            }
+                        }
+                    },
+                    "mother_fuzzy",
+                )
+            )
         mother_skel = skeleton(mother)
         if mother_skel:
             boosts.append(
@@ -380,7 +400,9 @@ def _why(matched: list[str], born: str | int | None) -> tuple[str, ...]:
     elif "name_parts" in names or "name_skeleton" in names or "name_latin" in names:
         names -= {"name_fuzzy", "name_partial"}
     if "mother" in names:
-        names.discard("mother_skeleton")
+        names -= {"mother_skeleton", "mother_fuzzy"}
+    elif "mother_skeleton" in names:
+        names.discard("mother_fuzzy")
     return tuple(_WHY[n] for n in _WHY if n in names)
 
 

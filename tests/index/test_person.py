@@ -31,6 +31,8 @@ PEOPLE = [
     ),
     rec("عبد الرحمن سليمان الشامي", mother="سعاد", born="1992", place="دوما", start=600),
     rec("سيف الدين رضوان النعسان", mother="هدى", born="1981", place="حمص", start=700),
+    rec("باسل فايز الكردي", mother="نجوى", born="1986", place="حلب", start=800),
+    rec("باسل فايز الكردي", mother="سبام", born="1986", place="حلب", start=900),  # OCR's reading of سهام
 ]
 
 
@@ -114,3 +116,14 @@ def test_bad_person_input(client: Any, loaded: Settings) -> None:
     assert info.value.code == "bad_date"
     with pytest.raises(SearchRequestError):
         person(client, "أحمد " * 2000, settings=loaded)
+
+
+def test_a_mother_misread_by_one_letter_still_picks_the_namesake(client: Any, loaded: Settings) -> None:
+    hits = person(client, "باسل فايز الكردي", settings=loaded, mother="سهام")
+    assert hits[0].mother == "سبام" and hits[0].score > hits[1].score
+    assert "mother's name, one letter off (as OCR may misread it)" in hits[0].why
+    exact = person(client, "أحمد مصطفى الخطيب", settings=loaded, mother="فاطمة")[0]
+    assert "mother's name" in exact.why and not any("one letter off" in w for w in exact.why)
+    # two letters off a four-letter name is another name, not a misreading
+    far = person(client, "باسل فايز الكردي", settings=loaded, mother="سلمى")
+    assert not any("one letter off" in w for h in far for w in h.why)
