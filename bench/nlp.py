@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from athar.arabic import normalize_arabic
 from athar.records import Analysis
@@ -49,6 +50,7 @@ class Score:
     person_found: int = 0
     person_true: int = 0
     mother_ok: int = 0
+    mother_near: int = 0  # within the person search's tolerance (one letter for 3-5 letters, two from 6)
     mother_n: int = 0
     year_ok: int = 0
     year_n: int = 0
@@ -81,7 +83,12 @@ class Score:
         return (
             f"{name:<22} {pp:5.3f} {pr:5.3f} {pf:5.3f}   {mother:5.3f}  {year:5.3f}   {df:5.3f}  {lf:5.3f}"
             f"   {doc:5.3f}  {event:5.3f}"
-            f"  (persons {self.person_true}, dates {self.date_true}, places {self.place_true})"
+            f"  (persons {self.person_true}, dates {self.date_true}, places {self.place_true}"
+            + (
+                f"; mother within search tolerance {self.mother_near / self.mother_n:.3f})"
+                if self.mother_n
+                else ")"
+            )
         )
 
 
@@ -122,7 +129,12 @@ def score_page(
         p, t = found[i], persons[j]
         if t.mother:
             score.mother_n += 1
-            score.mother_ok += normalize_arabic(p.mother or "") == normalize_arabic(t.mother)
+            got, want = normalize_arabic(p.mother or ""), normalize_arabic(t.mother)
+            score.mother_ok += got == want
+            allowed = (
+                0 if len(want) < 3 else 1 if len(want) < 6 else 2
+            )  # fuzziness AUTO:3,6 in index/query.py
+            score.mother_near += bool(got) and Levenshtein.distance(got, want) <= allowed
         for ev in t.events:
             score.event_n += 1
             score.event_ok += any(e.type == ev.type and e.date == ev.date for e in p.events)
