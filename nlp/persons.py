@@ -13,6 +13,7 @@ Input: the page's :class:`~nlp.layout.Line` s (tokens with spans in the page tex
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -418,10 +419,30 @@ def _label_at(key: tuple[str, ...], fuzzy: bool) -> str | None:
     found = _LABELS.get(key)
     if found is not None or not fuzzy:
         return found
-    for label, kind in _LABELS.items():
-        if len(label) == len(key) and all(_near(a, b) for a, b in zip(label, key, strict=True)):
+    return _fuzzy_label(key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fuzzy_label(key: tuple[str, ...]) -> str | None:
+    """The field of the first label within OCR tolerance of ``key`` (same word count), or None.
+
+    Cached: OCR'd pages repeat their header words, and each page's tokens are tried at every length.
+    """
+    for label, kind in _labels_by_length().get(len(key), ()):
+        if abs(len(label[0]) - len(key[0])) <= 2 and all(
+            _near(a, b) for a, b in zip(label, key, strict=True)
+        ):
             return kind
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _labels_by_length() -> dict[int, list[tuple[tuple[str, ...], str]]]:
+    """_LABELS grouped by word count, in _LABELS' order (the first near label wins, as before)."""
+    grouped: dict[int, list[tuple[tuple[str, ...], str]]] = {}
+    for label, kind in _LABELS.items():
+        grouped.setdefault(len(label), []).append((label, kind))
+    return grouped
 
 
 def _find_labels(
