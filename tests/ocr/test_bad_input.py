@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,27 +81,51 @@ def make_truncated_jpeg(tmp: Path) -> Path:
     return path
 
 
-CASES = {
-    "empty_file": make_empty,
-    "corrupt_pdf": make_truncated_pdf,
-    "corrupt_pdf ": make_corrupt_pdf,  # same code, a different fault
-    "encrypted_pdf": make_encrypted_pdf,
-    "unsupported_type": make_text_as_jpg,
-    "image_too_large": make_bomb,
-    "corrupt_file": make_truncated_jpeg,
-}
+def _png_bytes() -> bytes:
+    buf = io.BytesIO()
+    render_page(make_page(3, "prison_register"), seed=3, size="strip").save(buf, "PNG")
+    return buf.getvalue()
 
 
-@pytest.mark.parametrize("code", list(CASES))
-def test_bad_input_has_its_code_and_leaves_the_file_alone(code: str, tmp_path: Path) -> None:
-    bad = CASES[code](tmp_path)
+def make_truncated_png(tmp: Path) -> Path:
+    path = tmp / "cut.png"
+    path.write_bytes(_png_bytes()[:-100])  # the copy stopped just before the end
+    return path
+
+
+def make_damaged_png(tmp: Path) -> Path:
+    data = bytearray(_png_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte inside the compressed pixels: a checksum fails
+    path = tmp / "flipped.png"
+    path.write_bytes(bytes(data))
+    return path
+
+
+CASES = [
+    ("empty_file", make_empty),
+    ("corrupt_pdf", make_truncated_pdf),
+    ("corrupt_pdf", make_corrupt_pdf),  # same code, a different fault
+    ("encrypted_pdf", make_encrypted_pdf),
+    ("unsupported_type", make_text_as_jpg),
+    ("image_too_large", make_bomb),
+    ("corrupt_file", make_truncated_jpeg),
+    ("corrupt_file", make_truncated_png),
+    ("corrupt_file", make_damaged_png),
+]
+
+
+@pytest.mark.parametrize(("code", "make"), CASES, ids=[m.__name__[5:] for _c, m in CASES])
+def test_bad_input_has_its_code_and_leaves_the_file_alone(
+    code: str, make: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    bad = make(tmp_path)
     before = _sha(bad)
     result = run_cli("extract", "--no-nlp", str(bad))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     line = json.loads(result.stdout.strip())
     assert line["source"] == str(bad)
-    assert line["error"]["code"] == code.strip()
+    assert line["error"]["code"] == code
     assert len(line["error"]["message"]) > 20
     assert _sha(bad) == before and bad.exists()
 
