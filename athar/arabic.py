@@ -16,10 +16,13 @@ with the Arabic one (this drops the romanizer's occasional wrong guesses).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from athar.records import NameKeys
@@ -112,6 +115,64 @@ class _CharTable(dict[int, str]):
 _BIDI_CHARS = frozenset(chr(c) for c in _BIDI)
 _TABLE = _CharTable()
 _SPACES = re.compile(r"\s+")
+
+# The table for the scripts scanned pages hold, computed ahead of time: building it needs
+# camel-tools' character sets, whose import costs about 0.8 CPU-s in every new process (each
+# flow run of a deployment is one). Characters outside these ranges are still computed live.
+CHAR_TABLE_FILE = Path(__file__).with_name("arabic_table.json")
+CHAR_TABLE_RANGES = (
+    (0x80, 0x250),  # Latin-1, Latin Extended-A/B
+    (0x300, 0x370),  # combining marks
+    (0x600, 0x700),  # Arabic
+    (0x750, 0x780),  # Arabic Supplement
+    (0x8A0, 0x900),  # Arabic Extended-A
+    (0x2000, 0x2070),  # general punctuation, bidi controls
+    (0xFB50, 0xFE00),  # Arabic Presentation Forms-A
+    (0xFE70, 0xFF00),  # Arabic Presentation Forms-B
+    (0xFF00, 0xFFF0),  # half- and full-width forms
+)
+
+
+def camel_tools_version() -> str:
+    """Installed camel-tools version (the precomputed table is only used with the same one)."""
+    try:
+        return metadata.version("camel-tools")
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def compute_char_table() -> dict[int, str]:
+    """The normalisation of every code point in CHAR_TABLE_RANGES, computed live with camel-tools."""
+    live = _CharTable()
+    return {code: live[code] for lo, hi in CHAR_TABLE_RANGES for code in range(lo, hi)}
+
+
+def write_char_table(path: Path = CHAR_TABLE_FILE) -> None:
+    """Write the precomputed table; run after changing camel-tools' version or the steps above."""
+    entries = {str(code): out for code, out in compute_char_table().items() if out != chr(code)}
+    path.write_text(
+        json.dumps({"camel_tools": camel_tools_version(), "changed": entries}, ensure_ascii=False, indent=0)
+        + "\n",
+        encoding="utf-8",
+    )
+
+
+def _load_char_table(path: Path = CHAR_TABLE_FILE) -> bool:
+    """Fill the table from the precomputed file if it was made with the installed camel-tools."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if data.get("camel_tools") != camel_tools_version():
+        return False
+    changed = {int(code): out for code, out in data["changed"].items()}
+    for lo, hi in CHAR_TABLE_RANGES:
+        for code in range(lo, hi):
+            _TABLE[code] = changed.get(code, chr(code))
+    return True
+
+
+_load_char_table()
 
 
 def normalize_arabic(s: str) -> str:

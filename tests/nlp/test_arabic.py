@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from athar import arabic
 from athar.arabic import (
     name_keys,
     normalize_arabic,
@@ -98,3 +102,22 @@ def test_name_keys_latin_input() -> None:
 def test_name_keys_empty_and_garbage() -> None:
     assert name_keys("").skeleton == ""
     assert name_keys("\x00\x01###").skeleton == ""
+
+
+def test_precomputed_character_table_is_what_camel_tools_computes() -> None:
+    # The shipped table spares each new process camel-tools' 0.8 s import; it must never differ.
+    data = json.loads(arabic.CHAR_TABLE_FILE.read_text(encoding="utf-8"))
+    assert data["camel_tools"] == arabic.camel_tools_version(), (
+        "camel-tools changed: regenerate with athar.arabic.write_char_table()"
+    )
+    live = arabic.compute_char_table()
+    shipped = {code: data["changed"].get(str(code), chr(code)) for code in live}
+    assert shipped == live
+    assert live[ord("إ")] == "ا" and live[ord("\u064e")] == "" and live[ord("٣")] == "3"
+
+
+def test_a_table_from_another_camel_tools_version_is_not_used(tmp_path: Path) -> None:
+    stale = tmp_path / "table.json"
+    stale.write_text(json.dumps({"camel_tools": "0.0.1", "changed": {"1575": "X"}}), encoding="utf-8")
+    assert not arabic._load_char_table(stale)
+    assert arabic.normalize_arabic("ا") == "ا"
