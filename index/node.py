@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -21,8 +23,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from athar.errors import ConfigurationError, ToolFailedError, ToolMissingError
+from athar.errors import AtharError, ConfigurationError, ToolFailedError, ToolMissingError
 from athar.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger(__name__)
 
 NODE_PROJECT = PROJECT_ROOT / "index" / "node"
 MAIN_CLASS = "org.athar.node.AtharNode"
@@ -39,6 +43,18 @@ class NodeStatus:
     health: str | None = None  # green / yellow / red, when it answers
     already_running: bool = False
     log_file: str | None = None
+
+
+# The JIT's optimising compiler (C2) off: on 2 cores shared with OCR its compiling cost more than
+# its faster code saved (bench/search.py --pages 20000: bulk 1,765 against 1,318 pages/s,
+# full-text p95 19 against 47 ms; a 96-page batch cost the node 1.0 against 2.3 CPU-s).
+# ATHAR_NODE_JAVA_OPTS comes after these, so "-XX:TieredStopAtLevel=4" turns C2 back on.
+DEFAULT_JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1",)
+
+
+def java_options() -> list[str]:
+    """JVM options beyond heap and GC: the defaults above, then ATHAR_NODE_JAVA_OPTS (shell words)."""
+    return [*DEFAULT_JAVA_OPTIONS, *shlex.split(os.environ.get("ATHAR_NODE_JAVA_OPTS", ""))]
 
 
 def _heap() -> str:
@@ -131,8 +147,14 @@ def start(
     port: int | None = None,
     heap: str | None = None,
     timeout: float = 180.0,
+    warm: bool = False,
 ) -> NodeStatus:
-    """Start the node detached and wait for yellow health; a running node is left alone."""
+    """Start the node detached and wait for yellow health; a running node is left alone.
+
+    ``warm`` runs :func:`index.warm.warm_node` on a node this call started (a few seconds, while
+    nothing else runs), so the first batch does not pay the node's first-use cost; a warm-up that
+    fails is logged and ignored (the node itself is fine).
+    """
     node_dir = (node_dir or settings.node_dir).resolve()
     port = port or settings.node_port
     current = status(settings, node_dir=node_dir)
@@ -161,6 +183,7 @@ def start(
         "-Dfile.encoding=UTF-8",
         "-Dlog4j2.formatMsgNoLookups=true",
         "-Dopensearch.set.netty.runtime.available.processors=false",
+        *java_options(),
         "-cp",
         cp,
         MAIN_CLASS,
@@ -181,7 +204,21 @@ def start(
         json.dumps({"pid": process.pid, "port": port, "transport": transport_port})
     )
     started = NodeStatus(True, f"http://127.0.0.1:{port}", process.pid, None, log_file=str(log_path))
-    return _wait_healthy(started, node_dir, timeout, process=process)
+    healthy = _wait_healthy(started, node_dir, timeout, process=process)
+    if warm:
+        _warm(settings, healthy.url)
+    return healthy
+
+
+def _warm(settings: Settings, url: str) -> None:
+    from index.client import make_client
+    from index.warm import warm_node
+
+    local = settings.with_(search_url=url)
+    try:
+        warm_node(make_client(local, timeout=120), local)
+    except AtharError as exc:
+        log.warning("search node warm-up skipped: [%s] %s", exc.code, exc.message)
 
 
 def _log_tail(node_dir: Path, lines: int = 5) -> str:

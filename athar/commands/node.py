@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     if args.port is not None:
         settings = settings.with_(node_port=args.port)
     if args.action == "start":
-        status = node.start(settings, timeout=args.timeout)
+        status = node.start(settings, timeout=args.timeout, warm=True)
         state = "already running" if status.already_running else "started"
         print(f"search node {state} at {status.url} (health {status.health}, pid {status.pid})")
         print(f"log: {status.log_file}")

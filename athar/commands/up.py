@@ -165,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
         if local_search and not args.no_node:
             from index import node
 
-            status = node.start(settings)
+            status = node.start(settings, warm=True)
             node_started = not status.already_running
             _say(f"search node {'already running' if status.already_running else 'started'} at {status.url}")
         else:
