@@ -17,7 +17,7 @@ from typing import Any
 
 from prefect import flow
 
-from athar.errors import StorageError
+from athar.errors import AtharError, StorageError
 from athar.settings import Settings, load_settings
 from athar.storage import (
     PROCESSING,
@@ -123,10 +123,20 @@ def watch_forever(
     on_result: Callable[[dict[str, Any]], None] | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> None:
-    """Foreground loop: a `watch_bucket` run whenever there is work, checked every ``interval`` seconds."""
+    """Foreground loop: a `watch_bucket` run whenever there is work, checked every ``interval`` seconds.
+
+    A run that fails (the search node down, the bucket unreachable) is logged by its code and the
+    loop goes on: what it did not finish stays pending for the next run.
+    """
     while not (stop and stop()):
-        if has_work(settings, bucket_url):
-            result = run_watch_bucket(settings, bucket_url)
+        try:
+            if has_work(settings, bucket_url):
+                result = run_watch_bucket(settings, bucket_url)
+                if on_result:
+                    on_result(result)
+        except Exception as exc:  # the failed run is recorded in Prefect; the documents stay pending
+            code = exc.code if isinstance(exc, AtharError) else type(exc).__name__
+            log.warning("watch run failed [%s]; next check in %g s", code, interval)
             if on_result:
-                on_result(result)
+                on_result({"error": code})
         time.sleep(interval)

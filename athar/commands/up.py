@@ -1,8 +1,9 @@
 """`athar up`: the whole local pipeline in one command (what `make run` ends in).
 
-Starts, or reuses when already running: the embedded search node, a local Prefect
-server (SQLite under ``data_dir/prefect``), and a serve process for the three flows
-whose `watch-bucket` deployment checks the inbox on an interval. Prints the UI URL and
+Starts, or reuses when already running: the embedded search node (warmed), a local Prefect
+server (SQLite under ``data_dir/prefect``), a serve process for the three flows (on demand),
+the inbox watcher (`athar watch`, one long-lived process whose flow runs reuse its OCR
+processes and loaded NLP stage; see flows/serve.py) and the web search. Prints the UI URL and
 how to search; Ctrl-C stops, in order, every child this command started (and only those).
 """
 
@@ -31,7 +32,7 @@ def register(sub: Any) -> None:
         "up", help="start search node, Prefect server and the inbox watcher (Ctrl-C stops)"
     )
     parser.add_argument(
-        "--interval", type=float, default=30.0, help="seconds between inbox checks (default 30)"
+        "--interval", type=float, default=5.0, help="seconds between inbox checks (default 5)"
     )
     parser.add_argument(
         "--prefect-port", type=int, default=int(os.environ.get("ATHAR_PREFECT_PORT", DEFAULT_PREFECT_PORT))
@@ -194,18 +195,29 @@ def run(args: argparse.Namespace) -> int:
             _say(f"starting the Prefect server (pid {server.pid}) ...")
             _wait(health, server, "the Prefect server", children.run_dir / "prefect-server.log")
 
-        # 3. serve process: the three deployments, watch on an interval
+        # 3. serve process: the three deployments (watch on demand: the watcher below checks the inbox)
         if pid := children.running("flows-serve", "flows.serve"):
             _say(f"flows already served (pid {pid})")
         else:
             serve = children.start(
                 "flows-serve",
-                [sys.executable, "-m", "flows.serve", "--interval", str(args.interval)],
+                [sys.executable, "-m", "flows.serve", "--watch-on-demand"],
                 {**env, "PYTHONPATH": str(PROJECT_ROOT)},
             )
-            _say(f"serving the flows (pid {serve.pid}); the inbox is checked every {args.interval:g} s")
+            _say(f"serving the flows (pid {serve.pid})")
 
-        # 4. researchers' web search (127.0.0.1 only; see `athar serve --help` to serve further)
+        # 4. the watcher: one long-lived process whose flow runs keep OCR processes and NLP warm
+        if pid := children.running("watcher", "athar.cli watch"):
+            _say(f"inbox watcher already running (pid {pid})")
+        else:
+            watcher = children.start(
+                "watcher",
+                [sys.executable, "-m", "athar.cli", "watch", "--interval", str(args.interval)],
+                {**env, "PYTHONPATH": str(PROJECT_ROOT)},
+            )
+            _say(f"watching the inbox (pid {watcher.pid}); checked every {args.interval:g} s")
+
+        # 5. researchers' web search (127.0.0.1 only; see `athar serve --help` to serve further)
         if not args.no_web:
             if pid := children.running("web", "athar.cli serve"):
                 _say(f"web search already running (pid {pid})")

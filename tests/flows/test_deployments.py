@@ -32,3 +32,11 @@ def test_serve_builds_deployments_with_an_interval_on_watch() -> None:
     (schedule,) = built["athar-watch"].schedules
     assert schedule.schedule.interval.total_seconds() == 12
     assert not built["athar-process"].schedules
+
+
+def test_serve_can_leave_watch_to_a_long_lived_watcher() -> None:
+    from flows.serve import deployments
+
+    built = {d.name: d for d in deployments(interval=None)}
+    assert not built["athar-watch"].schedules  # `athar up` runs `athar watch` instead
+    assert set(built) == {"athar-watch", "athar-process", "athar-reprocess"}

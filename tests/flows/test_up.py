@@ -63,9 +63,9 @@ def test_up_serves_the_watcher_reuses_and_stops_children_on_ctrl_c(tmp_path: Pat
         _wait_for(lambda: "Ctrl-C stops" in (tmp_path / "up.log").read_text(), 180, "athar up to start")
         pids = {
             name: json.loads((data / "run" / f"{name}.json").read_text())["pid"]
-            for name in ("prefect-server", "flows-serve", "web")
+            for name in ("prefect-server", "flows-serve", "watcher", "web")
         }
-        # a bad scan dropped into the inbox is taken in and quarantined by the scheduled watcher
+        # a bad scan dropped into the inbox is taken in and quarantined by the watcher
         (inbox / "ليس مسحاً.pdf").write_bytes("نص فقط".encode())
         status = [sys.executable, "-m", "athar.cli", "status", "--json"]
 
@@ -73,7 +73,7 @@ def test_up_serves_the_watcher_reuses_and_stops_children_on_ctrl_c(tmp_path: Pat
             out = subprocess.run(status, env=env, capture_output=True, text=True, check=True).stdout
             return bool(json.loads(out)["counts"]["quarantined"] == 1)
 
-        _wait_for(quarantined, 120, "the served watcher to quarantine the bad scan")
+        _wait_for(quarantined, 120, "the watcher to quarantine the bad scan")
         second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
         assert second.returncode == 0
         assert "already running" in second.stdout and "nothing to stop" in second.stdout
@@ -84,3 +84,4 @@ def test_up_serves_the_watcher_reuses_and_stops_children_on_ctrl_c(tmp_path: Pat
     assert up.returncode == 0
     assert not any(_alive(pid) for pid in pids.values())
     assert not (data / "run" / "flows-serve.json").exists()
+    assert not (data / "run" / "watcher.json").exists()
