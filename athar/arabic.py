@@ -290,9 +290,34 @@ def _collapse(chars: str) -> str:
     return "".join(out)
 
 
+# Given names whose first two letters are not the article ال (normalised: إ/أ → ا). Without this
+# list إلياس would key as "s" and never meet Elias/Ilyas ("ls"). Common in Syria, Muslim and Christian.
+NAMES_NOT_ARTICLE = frozenset(
+    {
+        "الياس",  # Elias, Ilyas
+        "اليا",  # Elia
+        "اليان",  # Elian
+        "الين",  # Eline
+        "الينا",  # Elena, Alina
+        "اليسار",  # Elissar
+        "اليسا",  # Elissa, Alissa
+        "اليس",  # Alice
+        "الهام",  # Ilham, Elham
+        "الفت",  # Olfat, Ulfat
+        "الطاف",  # Altaf
+        "الماس",  # Almas
+        "الكسندر",  # Alexander
+        "البير",  # Albert
+        "الفريد",  # Alfred
+    }
+)
+
+
 @lru_cache(maxsize=65536)
 def _arabic_word_skeleton(word: str) -> str:
-    if len(word) > 3 and word.startswith("ال"):
+    if word in NAMES_NOT_ARTICLE:
+        pass
+    elif len(word) > 3 and word.startswith("ال"):
         word = word[2:]
     elif len(word) > 3 and word.startswith("لل"):
         word = word[1:]

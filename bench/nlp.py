@@ -242,6 +242,9 @@ SPELLINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("عثمان", ("Othman", "Osman", "Uthman")),
     ("الرفاعي", ("al-Rifai", "Rifai", "Refaai")),
     ("الدرويش", ("Darwish", "al-Darwish")),
+    ("إلياس", ("Elias", "Ilyas", "Elyas")),
+    ("إلهام", ("Ilham", "Elham")),
+    ("ألفت", ("Olfat", "Ulfat")),
 )
 
 

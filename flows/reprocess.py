@@ -14,7 +14,7 @@ from typing import Any
 from prefect import flow
 
 from athar import PIPELINE_VERSION
-from athar.errors import PermanentError
+from athar.errors import ConfigurationError, PermanentError
 from athar.settings import Settings, load_settings
 from athar.storage import INDEXED, QUARANTINED, StateStore
 from flows import report, steps
@@ -39,11 +39,24 @@ def select(
     below_confidence: float | None = None,
     older_versions: bool = False,
     include_quarantined: bool = False,
+    every_indexed: bool = False,
+    keep_ocr: bool = False,
 ) -> Selection:
-    """Choose documents/pages to re-run. Short sha256 prefixes (>= 8 characters) are accepted."""
+    """Choose documents/pages to re-run. Short sha256 prefixes (>= 8 characters) are accepted.
+
+    ``keep_ocr`` re-analyses and re-indexes the chosen documents from their cached OCR (after a
+    change to the NLP stage or the index): no page is recognised again unless its OCR is missing.
+    """
+    if keep_ocr and below_confidence is not None:
+        raise ConfigurationError(
+            "--below-confidence re-recognises pages; it cannot be combined with --keep-ocr.",
+            code="conflicting_options",
+        )
     store = StateStore.for_settings(settings)
     known = store.documents()
     chosen: dict[str, list[int] | None] = {}
+    if every_indexed:
+        chosen.update((d.sha256, None) for d in known if d.state == INDEXED)
     for wanted in sha256s or []:
         matches = [d.sha256 for d in known if len(wanted) >= 8 and d.sha256.startswith(wanted.lower())]
         if len(matches) != 1:
@@ -70,6 +83,8 @@ def select(
         for d in known:
             if d.state == QUARANTINED:
                 chosen.setdefault(d.sha256, None)
+    if keep_ocr:
+        chosen = {sha256: [] for sha256 in chosen}  # forget no cached page
     return Selection(pages=chosen)
 
 
@@ -80,6 +95,8 @@ def reprocess(
     older_versions: bool = False,
     include_quarantined: bool = False,
     settings: Settings | None = None,
+    every_indexed: bool = False,
+    keep_ocr: bool = False,
 ) -> dict[str, Any]:
     """Re-run a selection of documents; returns counts per resulting state."""
     settings = settings or load_settings()
@@ -89,6 +106,8 @@ def reprocess(
         below_confidence=below_confidence,
         older_versions=older_versions,
         include_quarantined=include_quarantined,
+        every_indexed=every_indexed,
+        keep_ocr=keep_ocr,
     )
     with report.recorded_run(settings, "reprocess") as summaries:
         summaries.extend(process_batch(list(selection.pages), settings, force_pages=selection.pages))

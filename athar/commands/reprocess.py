@@ -18,13 +18,20 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--older-versions", action="store_true", help="documents made by an older pipeline")
     parser.add_argument("--quarantined", action="store_true", help="retry quarantined documents")
+    parser.add_argument("--all", action="store_true", help="every indexed document")
+    parser.add_argument(
+        "--keep-ocr",
+        action="store_true",
+        help="re-analyse and re-index from the cached OCR (after an NLP or index change); no page is re-read",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if not (args.sha256 or args.below_confidence is not None or args.older_versions or args.quarantined):
+    chosen = (args.sha256, args.below_confidence is not None, args.older_versions, args.quarantined, args.all)
+    if not any(chosen):
         raise ConfigurationError(
-            "say what to re-run: sha256s, --below-confidence N, --older-versions or --quarantined.",
+            "say what to re-run: sha256s, --below-confidence N, --older-versions, --quarantined or --all.",
             code="nothing_selected",
         )
     from flows.reprocess import run_reprocess
@@ -35,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         below_confidence=args.below_confidence,
         older_versions=args.older_versions,
         include_quarantined=args.quarantined,
+        every_indexed=args.all,
+        keep_ocr=args.keep_ocr,
     )
     print(json.dumps(result))
     return 0

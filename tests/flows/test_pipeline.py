@@ -224,3 +224,26 @@ def test_reprocess_low_confidence_pages_keeps_previous_version_from_s3(
     versions = store.versions(sha)
     assert len(versions) == 2 and all(v["pages"] == 1 for v in versions)
     assert _count(settings, "documents", sha) == 1
+
+
+def test_reprocess_all_keeping_ocr_reads_no_page_again(pipeline_settings: Settings) -> None:
+    from flows.reprocess import run_reprocess
+
+    settings = pipeline_settings.with_(inbox=str(pipeline_settings.data_dir / "keep-ocr-inbox"))
+    scan = png_scan(REGISTER_SEEDS[1], "prison_register", "سجل للتحليل.png")
+    sha = hashlib.sha256(scan.data).hexdigest()
+    open_bucket(settings).put(scan.name, scan.data)
+    assert run_watch_bucket(settings)[INDEXED] == 1
+    cached = steps.ocr_cache_path(settings, sha, 1)
+    before = cached.stat().st_mtime_ns
+    store = StateStore.for_settings(settings)
+    indexed = [d.sha256 for d in store.documents(INDEXED)]
+
+    result = run_reprocess(settings, every_indexed=True, keep_ocr=True)
+
+    assert result == {"documents": len(indexed), INDEXED: len(indexed)}
+    assert cached.stat().st_mtime_ns == before  # the page was not recognised again
+    summary = store.last_runs(1)[0]["summary"]
+    assert summary["ocr_reused"] == summary["pages"] >= 1
+    assert len(store.versions(sha)) == 2  # the earlier version stays in provenance
+    assert _count(settings, "documents", sha) == 1 and _count(settings, "pages", sha) == 1

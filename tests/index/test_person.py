@@ -33,6 +33,8 @@ PEOPLE = [
     rec("سيف الدين رضوان النعسان", mother="هدى", born="1981", place="حمص", start=700),
     rec("باسل فايز الكردي", mother="نجوى", born="1986", place="حلب", start=800),
     rec("باسل فايز الكردي", mother="سبام", born="1986", place="حلب", start=900),  # OCR's reading of سهام
+    rec("إلياس جورج حداد", mother="إلهام", born="1983", place="حمص", start=1000),  # إل is not the article
+    rec("ألفت سمير الحلبي", mother="نجوى", born="1990", place="حلب", start=1100),
 ]
 
 
@@ -88,6 +90,9 @@ def test_place_boost(client: Any, loaded: Settings) -> None:
         ("Ibrahim al-Hamwi", "إبراهيم علي الحموي"),
         ("Youssef Hassan Alzoubi", "يوسف حسن الزعبي"),  # article glued to the name
         ("Seifeddin Radwan Alnaasan", "سيف الدين رضوان النعسان"),  # compound written as one word
+        ("Elias Haddad", "إلياس جورج حداد"),  # names whose first letters look like the article
+        ("Ilyas George Haddad", "إلياس جورج حداد"),
+        ("Olfat al-Halabi", "ألفت سمير الحلبي"),
     ],
 )
 def test_latin_input(client: Any, loaded: Settings, latin: str, expected: str) -> None:
@@ -127,3 +132,9 @@ def test_a_mother_misread_by_one_letter_still_picks_the_namesake(client: Any, lo
     # two letters off a four-letter name is another name, not a misreading
     far = person(client, "باسل فايز الكردي", settings=loaded, mother="سلمى")
     assert not any("one letter off" in w for h in far for w in h.why)
+
+
+def test_a_latin_mother_name_that_starts_like_the_article(client: Any, loaded: Settings) -> None:
+    top = person(client, "الياس حداد", settings=loaded, mother="Ilham")[0]
+    assert (top.name, top.mother) == ("إلياس جورج حداد", "إلهام")
+    assert any("mother" in w for w in top.why), top.why

@@ -121,3 +121,19 @@ def test_a_table_from_another_camel_tools_version_is_not_used(tmp_path: Path) ->
     stale.write_text(json.dumps({"camel_tools": "0.0.1", "changed": {"1575": "X"}}), encoding="utf-8")
     assert not arabic._load_char_table(stale)
     assert arabic.normalize_arabic("ا") == "ا"
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("إلياس", "Elias"),
+        ("الياس", "Ilyas"),
+        ("إلهام", "Ilham"),
+        ("ألفت", "Olfat"),
+        ("إليسار", "Elissar"),
+        ("الحسن", "al-Hasan"),  # and the article itself still drops
+        ("الخطيب", "Khatib"),
+    ],
+)
+def test_names_that_start_like_the_article_keep_their_first_letters(arabic: str, latin: str) -> None:
+    assert skeleton(arabic) == skeleton(latin)
