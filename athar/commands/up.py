@@ -195,39 +195,34 @@ def run(args: argparse.Namespace) -> int:
             _say(f"starting the Prefect server (pid {server.pid}) ...")
             _wait(health, server, "the Prefect server", children.run_dir / "prefect-server.log")
 
-        # 3. serve process: the three deployments (watch on demand: the watcher below checks the inbox)
-        if pid := children.running("flows-serve", "flows.serve"):
-            _say(f"flows already served (pid {pid})")
-        else:
-            serve = children.start(
-                "flows-serve",
-                [sys.executable, "-m", "flows.serve", "--watch-on-demand"],
-                {**env, "PYTHONPATH": str(PROJECT_ROOT)},
-            )
-            _say(f"serving the flows (pid {serve.pid})")
-
-        # 4. the watcher: one long-lived process whose flow runs keep OCR processes and NLP warm
-        if pid := children.running("watcher", "athar.cli watch"):
-            _say(f"inbox watcher already running (pid {pid})")
-        else:
-            watcher = children.start(
+        # 3-5. the project's own processes: a serve process for the three deployments (watch on
+        # demand), the watcher (one long-lived process whose flow runs keep OCR processes and NLP
+        # warm), and the researchers' web search (127.0.0.1 only; see `athar serve --help`)
+        project_env = {**env, "PYTHONPATH": str(PROJECT_ROOT)}
+        own = [
+            ("flows-serve", "flows.serve", ["-m", "flows.serve", "--watch-on-demand"], "serving the flows"),
+            (
                 "watcher",
-                [sys.executable, "-m", "athar.cli", "watch", "--interval", str(args.interval)],
-                {**env, "PYTHONPATH": str(PROJECT_ROOT)},
-            )
-            _say(f"watching the inbox (pid {watcher.pid}); checked every {args.interval:g} s")
-
-        # 5. researchers' web search (127.0.0.1 only; see `athar serve --help` to serve further)
+                "athar.cli watch",
+                ["-m", "athar.cli", "watch", "--interval", str(args.interval)],
+                f"watching the inbox (every {args.interval:g} s)",
+            ),
+        ]
         if not args.no_web:
-            if pid := children.running("web", "athar.cli serve"):
-                _say(f"web search already running (pid {pid})")
-            else:
-                web = children.start(
+            own.append(
+                (
                     "web",
-                    [sys.executable, "-m", "athar.cli", "serve", "--port", str(args.web_port)],
-                    {**env, "PYTHONPATH": str(PROJECT_ROOT)},
+                    "athar.cli serve",
+                    ["-m", "athar.cli", "serve", "--port", str(args.web_port)],
+                    "web search",
                 )
-                _say(f"starting the web search (pid {web.pid})")
+            )
+        for name, marker, arguments, what in own:
+            if pid := children.running(name, marker):
+                _say(f"{what}: already running (pid {pid})")
+            else:
+                child = children.start(name, [sys.executable, *arguments], project_env)
+                _say(f"{what} (pid {child.pid})")
 
         _say(f"Prefect UI:   http://127.0.0.1:{args.prefect_port}")
         if not args.no_web:
