@@ -7,6 +7,7 @@ Prefect server by setting variables, never by changing code.
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -38,6 +39,28 @@ def _float(name: str, default: float) -> float:
 def _str(name: str, default: str | None) -> str | None:
     raw = os.environ.get(name)
     return default if raw is None or raw == "" else raw
+
+
+def _heap(name: str, default: str) -> str:
+    heap = _str(name, default) or default
+    if not heap[:-1].isdigit() or heap[-1].lower() not in "mg":
+        raise ConfigurationError(f"{name}={heap!r}: use a size such as 512m or 1g.")
+    return heap
+
+
+def _delays(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    raw = _str(name, None)
+    if raw is None:
+        return default
+    try:
+        delays = tuple(float(x) for x in raw.split(",") if x.strip())
+    except ValueError:
+        delays = ()
+    if not delays or any(d < 0 for d in delays):
+        raise ConfigurationError(
+            f"{name}={raw!r}: give seconds between retries separated by commas, e.g. 2,10,30."
+        )
+    return delays
 
 
 def _default_tessdata() -> str | None:
@@ -72,6 +95,12 @@ class Settings:
     search_verify: bool = True
     index_prefix: str = "athar"
     node_port: int = 9200
+    node_heap: str = "1g"  # embedded node's JVM heap, e.g. 512m or 2g
+    node_java_options: tuple[str, ...] = ()  # extra JVM options, after the defaults of index/node.py
+    # NLP
+    nlp_max_chars: int = 2_000_000  # largest text the NLP stage accepts per document
+    # Flows
+    retry_delays: tuple[float, ...] = (2.0, 10.0, 30.0)  # seconds between retries of a retryable failure
     # Bucket / intake
     inbox: str = "./inbox"
     s3_endpoint: str | None = None
@@ -124,6 +153,10 @@ def load_settings() -> Settings:
         search_verify=(_str("ATHAR_SEARCH_VERIFY", "1") or "1") not in ("0", "false", "no"),
         index_prefix=_str("ATHAR_INDEX_PREFIX", base.index_prefix) or base.index_prefix,
         node_port=_int("ATHAR_NODE_PORT", base.node_port),
+        node_heap=_heap("ATHAR_NODE_HEAP", base.node_heap),
+        node_java_options=tuple(shlex.split(_str("ATHAR_NODE_JAVA_OPTS", "") or "")),
+        nlp_max_chars=max(1, _int("ATHAR_NLP_MAX_CHARS", base.nlp_max_chars)),
+        retry_delays=_delays("ATHAR_RETRY_DELAYS", base.retry_delays),
         inbox=_str("ATHAR_INBOX", base.inbox) or base.inbox,
         s3_endpoint=_str("ATHAR_S3_ENDPOINT", None),
         s3_key=_str("ATHAR_S3_KEY", None),

@@ -83,13 +83,6 @@ def _default_jobs() -> int:
 POOL: Any = ThreadPoolTaskRunner(max_workers=_default_jobs())
 
 
-def retry_delays() -> list[float]:
-    """Backoff between retries of a retryable failure (``ATHAR_RETRY_DELAYS``, seconds, comma-separated)."""
-    raw = os.environ.get("ATHAR_RETRY_DELAYS", "2,10,30")
-    try:
-        return [float(x) for x in raw.split(",") if x.strip()]
-    except ValueError:
-        return [2.0, 10.0, 30.0]
 
 
 def only_retryable(task: Any, task_run: Any, state: Any) -> bool:
@@ -187,7 +180,7 @@ def ocr_batch(
         lambda: ocr_executor(jobs),
         settings,
         jobs=jobs,
-        delays=retry_delays(),
+        delays=list(settings.retry_delays),
         on_done=lambda job: outcomes.put(_Outcome(job.sha256, job=job)),
         on_pool_broken=lambda pool: _pool_broken(jobs, pool),
     )
@@ -289,8 +282,8 @@ def index_task(extracted: list[ExtractedDocument], settings: Settings) -> dict[s
     return steps.index_documents(extracted, settings)
 
 
-def _retrying(task_obj: Any) -> Any:
-    delays = retry_delays()
+def _retrying(task_obj: Any, settings: Settings) -> Any:
+    delays = list(settings.retry_delays)
     return task_obj.with_options(retries=len(delays), retry_delay_seconds=delays)
 
 
@@ -388,7 +381,7 @@ def _index(
     _warmed(settings)
     try:
         # quote: Prefect would otherwise walk every word of every page looking for futures (~20 ms/page)
-        refused = _retrying(index_task)(quote(extracted), settings)
+        refused = _retrying(index_task, settings)(quote(extracted), settings)
     except RetryableError as exc:  # retries exhausted (e.g. the search node is down): next watch cycle
         return [_postpone(store, e.document.sha256, exc, len(e.pages)) for e in extracted]
     except PermanentError as exc:

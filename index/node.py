@@ -12,7 +12,6 @@ import contextlib
 import json
 import logging
 import os
-import shlex
 import shutil
 import signal
 import socket
@@ -30,7 +29,6 @@ log = logging.getLogger(__name__)
 
 NODE_PROJECT = PROJECT_ROOT / "index" / "node"
 MAIN_CLASS = "org.athar.node.AtharNode"
-DEFAULT_HEAP = "1g"
 
 
 @dataclass(frozen=True)
@@ -52,16 +50,9 @@ class NodeStatus:
 DEFAULT_JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1",)
 
 
-def java_options() -> list[str]:
+def java_options(settings: Settings) -> list[str]:
     """JVM options beyond heap and GC: the defaults above, then ATHAR_NODE_JAVA_OPTS (shell words)."""
-    return [*DEFAULT_JAVA_OPTIONS, *shlex.split(os.environ.get("ATHAR_NODE_JAVA_OPTS", ""))]
-
-
-def _heap() -> str:
-    heap = os.environ.get("ATHAR_NODE_HEAP", DEFAULT_HEAP)
-    if not heap[:-1].isdigit() or heap[-1].lower() not in "mg":
-        raise ConfigurationError(f"ATHAR_NODE_HEAP={heap!r}: use a size such as 512m or 1g.")
-    return heap
+    return [*DEFAULT_JAVA_OPTIONS, *settings.node_java_options]
 
 
 def classpath(node_project: Path = NODE_PROJECT) -> str:
@@ -172,7 +163,7 @@ def start(
         )
     node_dir.mkdir(parents=True, exist_ok=True)
     transport_port = free_port()
-    heap = heap or _heap()
+    heap = heap or settings.node_heap
     log_path = node_dir / "node.log"
     command = [
         java,
@@ -183,7 +174,7 @@ def start(
         "-Dfile.encoding=UTF-8",
         "-Dlog4j2.formatMsgNoLookups=true",
         "-Dopensearch.set.netty.runtime.available.processors=false",
-        *java_options(),
+        *java_options(settings),
         "-cp",
         cp,
         MAIN_CLASS,

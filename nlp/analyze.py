@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from athar.records import Analysis, Mention, OcrPage, Person
-from athar.settings import Settings
+from athar.settings import Settings, load_settings
 from nlp.dates import find_dates
 from nlp.doctype import classify
 from nlp.ids import find_national_ids
@@ -35,8 +35,8 @@ def _merge(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _page_entities(text: str, page: int) -> tuple[list[Mention], NormText]:
-    norm = prepare(text)
+def _page_entities(text: str, page: int, limits: Settings) -> tuple[list[Mention], NormText]:
+    norm = prepare(text, limits)
     mentions = find_dates(norm, page) + find_places(norm, page) + find_national_ids(norm, page)
     return mentions, norm
 
@@ -46,12 +46,13 @@ def analyze_pages(pages: Sequence[OcrPage], settings: Settings | None = None) ->
 
     Table rows are rebuilt from the word boxes when the pages carry words.
     """
-    check_size(sum(len(p.text) for p in pages))
+    limits = settings or load_settings()
+    check_size(sum(len(p.text) for p in pages), limits)
     doc_type, confidence = classify("\n".join(p.text for p in pages))
     entities: list[Mention] = []
     persons: list[Person] = []
     for page in pages:
-        mentions, norm = _page_entities(page.text, page.page)
+        mentions, norm = _page_entities(page.text, page.page, limits)
         lines = lines_from_words(page) if page.words else lines_from_text(norm)
         found, extra = find_persons(lines, page.text, doc_type=doc_type, page=page.page)
         persons.extend(found)
@@ -63,9 +64,10 @@ def analyze_pages(pages: Sequence[OcrPage], settings: Settings | None = None) ->
 
 def analyze_text(text: str, settings: Settings | None = None) -> Analysis:
     """Analyse plain text as one page (page 1, no word boxes)."""
-    check_size(len(text))
+    limits = settings or load_settings()
+    check_size(len(text), limits)
     doc_type, confidence = classify(text)
-    mentions, norm = _page_entities(text, 1)
+    mentions, norm = _page_entities(text, 1, limits)
     persons, extra = find_persons(lines_from_text(norm), text, doc_type=doc_type, page=1)
     entities = mentions + extra + _ner_mentions(text, 1, settings)
     return Analysis(doc_type, confidence, tuple(_merge(entities)), tuple(persons))

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from athar.arabic import normalize_with_offsets
-from athar.errors import ConfigurationError, InputTooLargeError
+from athar.errors import InputTooLargeError
+from athar.settings import Settings, load_settings
 
-DEFAULT_MAX_CHARS = 2_000_000
 WORD = re.compile(r"[\u0621-\u064a]+|\d+")
 
 
-def max_chars() -> int:
-    """Largest text the stage accepts per document (env ATHAR_NLP_MAX_CHARS, default 2,000,000)."""
-    raw = os.environ.get("ATHAR_NLP_MAX_CHARS", "")
-    if not raw:
-        return DEFAULT_MAX_CHARS
-    try:
-        return max(1, int(raw))
-    except ValueError:
-        raise ConfigurationError(
-            f"ATHAR_NLP_MAX_CHARS={raw!r} is not a whole number; set it to e.g. {DEFAULT_MAX_CHARS}."
-        ) from None
-
-
-def check_size(length: int) -> None:
-    """Raise InputTooLargeError when a text is longer than :func:`max_chars`."""
-    cap = max_chars()
+def check_size(length: int, settings: Settings | None = None) -> None:
+    """Raise InputTooLargeError when a text is longer than ``settings.nlp_max_chars``."""
+    cap = (settings or load_settings()).nlp_max_chars
     if length > cap:
         raise InputTooLargeError(
             f"text of {length:,} characters is over the analysis limit of {cap:,}; split the document "
@@ -60,8 +46,8 @@ class NormText:
         return WORD.finditer(self.norm, start, len(self.norm) if end is None else end)
 
 
-def prepare(text: str) -> NormText:
+def prepare(text: str, settings: Settings | None = None) -> NormText:
     """Normalise ``text`` for extraction, keeping line breaks and an offset map."""
-    check_size(len(text))
+    check_size(len(text), settings)
     norm, offsets = normalize_with_offsets(text, keep_lines=True)
     return NormText(original=text, norm=norm, offsets=tuple(offsets))

@@ -12,8 +12,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from athar.settings import PROJECT_ROOT, Settings
 from athar.storage import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, open_bucket, verify_original
 from flows import steps
@@ -100,13 +98,12 @@ def test_batch_searchable_by_name_and_mother_with_corrupt_and_duplicate(pipeline
 
 
 def test_search_node_down_then_restarted_indexes_everything_once(
-    pipeline_settings: Settings, search_node: tuple[str, Path, int], monkeypatch: pytest.MonkeyPatch
+    pipeline_settings: Settings, search_node: tuple[str, Path, int]
 ) -> None:
     from athar.settings import load_settings
     from index import node
 
-    settings = pipeline_settings
-    monkeypatch.setenv("ATHAR_RETRY_DELAYS", "0.2,0.2")
+    settings = pipeline_settings.with_(retry_delays=(0.2, 0.2))
     scans = [png_scan(seed, "transfer_list", f"نقل {seed}.png") for seed in (4, 5)]
     bucket = open_bucket(settings)
     for scan in scans:

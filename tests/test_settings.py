@@ -1,0 +1,54 @@
+"""athar.settings: every ATHAR_* knob is read in one place and bad values say what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+from athar.errors import ConfigurationError
+from athar.settings import Settings, load_settings
+from index.node import java_options
+
+
+def test_defaults_without_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ATHAR_NODE_HEAP", "ATHAR_NODE_JAVA_OPTS", "ATHAR_NLP_MAX_CHARS", "ATHAR_RETRY_DELAYS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.node_heap == "1g" and settings.node_java_options == ()
+    assert settings.nlp_max_chars == 2_000_000 and settings.retry_delays == (2.0, 10.0, 30.0)
+    assert java_options(settings) == ["-XX:TieredStopAtLevel=1"]
+
+
+def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATHAR_NODE_HEAP", "2g")
+    monkeypatch.setenv("ATHAR_NODE_JAVA_OPTS", "-XX:TieredStopAtLevel=4 -Dx='a b'")
+    monkeypatch.setenv("ATHAR_NLP_MAX_CHARS", "5000")
+    monkeypatch.setenv("ATHAR_RETRY_DELAYS", "1, 5")
+    settings = load_settings()
+    assert settings.node_heap == "2g"
+    # the project's default first, the operator's options after it (the JVM takes the last one)
+    assert java_options(settings) == ["-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=4", "-Dx=a b"]
+    assert settings.nlp_max_chars == 5000 and settings.retry_delays == (1.0, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ATHAR_NODE_HEAP", "lots"),
+        ("ATHAR_NLP_MAX_CHARS", "2MB"),
+        ("ATHAR_RETRY_DELAYS", "soon"),
+        ("ATHAR_RETRY_DELAYS", "2,-1"),
+    ],
+)
+def test_bad_values_are_refused_with_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings()
+    message = info.value.message
+    assert name in message and ("e.g." in message or "such as" in message)
+
+
+def test_settings_are_plain_values() -> None:
+    changed = Settings().with_(retry_delays=(0.1,), nlp_max_chars=10)
+    assert changed.retry_delays == (0.1,) and changed.nlp_max_chars == 10
