@@ -10,6 +10,8 @@ from the OCR cache.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -59,6 +61,35 @@ def watch_bucket(
     settings = settings or load_settings()
     if not has_work(settings, bucket_url):
         return {"objects": 0}  # scheduled runs with nothing to do leave no run record
+    with one_watch_at_a_time(settings) as alone:
+        if not alone:
+            log.info("watch: another watch run is taking this data directory's scans; this one stops")
+            return {"objects": 0, "skipped": "another watch run is in progress"}
+        return _watch(settings, bucket_url, max_documents)
+
+
+@contextlib.contextmanager
+def one_watch_at_a_time(settings: Settings) -> Iterator[bool]:
+    """True while this process holds the data directory's watch lock, False if another run holds it.
+
+    `athar up`'s watcher and a run of the `watch-bucket` deployment started from the UI would
+    otherwise take the same pending documents twice. (A lock file with flock: local disks; workers on
+    several machines rely on the deployment's concurrency limit instead.)
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "watch.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _watch(settings: Settings, bucket_url: str | None, max_documents: int) -> dict[str, Any]:
     store = StateStore.for_settings(settings)
     warm_up(settings)  # OCR processes, indices and NLP get ready while the objects are taken in
     bucket = open_bucket(settings, bucket_url)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from athar.errors import SearchUnavailableError
-from athar.settings import load_settings
+from athar.settings import Settings, load_settings
 from flows import watch
 
 
@@ -30,3 +30,18 @@ def test_a_failed_run_is_reported_and_the_loop_goes_on(
     results: list[dict[str, Any]] = []
     watch.watch_forever(settings, interval=0.01, on_result=results.append, stop=lambda: len(results) >= 2)
     assert results == [{"error": "search_unavailable"}, {"objects": 1}]
+
+
+def test_a_second_watch_run_on_the_same_data_stops_at_once(pipeline_settings: Settings) -> None:
+    from athar.storage import open_bucket
+    from tests.flows.scans import png_scan
+
+    settings = pipeline_settings
+    scan = png_scan(3, "transfer_list", "نقل 3.png")
+    open_bucket(settings).put(scan.name, scan.data)
+    with watch.one_watch_at_a_time(settings) as first:  # e.g. `athar up`'s watcher, mid-batch
+        assert first
+        result = watch.run_watch_bucket(settings)
+    assert result == {"objects": 0, "skipped": "another watch run is in progress"}
+    assert (Path(settings.inbox) / scan.name).exists()  # left for the run that holds the lock
+    assert watch.run_watch_bucket(settings)["objects"] == 1  # the lock is released afterwards
