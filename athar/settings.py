@@ -14,6 +14,7 @@ from pathlib import Path
 from athar.errors import ConfigurationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NAME_WORDS = PROJECT_ROOT / "ocr" / "data" / "name-words.txt"
 
 
 def _int(name: str, default: int) -> int:
@@ -39,6 +40,11 @@ def _float(name: str, default: float) -> float:
 def _str(name: str, default: str | None) -> str | None:
     raw = os.environ.get(name)
     return default if raw is None or raw == "" else raw
+
+
+def _user_words(name: str, default: str | None) -> str | None:
+    raw = _str(name, default)
+    return None if raw is None or raw.lower() in ("none", "0", "off", "no") else raw
 
 
 def _heap(name: str, default: str) -> str:
@@ -85,6 +91,8 @@ class Settings:
     max_pages: int = 2000  # per PDF
     max_file_bytes: int = 2 * 1024**3
     tesseract_timeout: float = 180.0  # seconds per page call
+    # words Tesseract prefers when a reading is close (ocr/data/make_name_words.py); None: none
+    user_words: str | None = field(default_factory=lambda: str(NAME_WORDS))
     # NLP
     ner_model_dir: str | None = None
     # Search engine
@@ -145,6 +153,7 @@ def load_settings() -> Settings:
         max_pages=_int("ATHAR_MAX_PAGES", base.max_pages),
         max_file_bytes=_int("ATHAR_MAX_FILE_BYTES", base.max_file_bytes),
         tesseract_timeout=_float("ATHAR_TESSERACT_TIMEOUT", base.tesseract_timeout),
+        user_words=_user_words("ATHAR_USER_WORDS", base.user_words),
         ner_model_dir=_str("ATHAR_NER_MODEL_DIR", None),
         search_url=_str("ATHAR_SEARCH_URL", base.search_url) or base.search_url,
         search_user=_str("ATHAR_SEARCH_USER", None),

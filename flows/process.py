@@ -83,8 +83,6 @@ def _default_jobs() -> int:
 POOL: Any = ThreadPoolTaskRunner(max_workers=_default_jobs())
 
 
-
-
 def only_retryable(task: Any, task_run: Any, state: Any) -> bool:
     """Prefect retry condition: retry only the project's RetryableError."""
     try:

@@ -9,6 +9,7 @@ pipeline version (or model, or DPI) never reuses an old page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -44,12 +45,28 @@ LOW_CONFIDENCE = 60.0  # pages under this mean word confidence are listed in run
 
 
 def ocr_cache_key(settings: Settings) -> str:
-    """Short hash of what changes a page's recognition: pipeline version, language, model dir, DPI."""
+    """Short hash of what changes a page's recognition: pipeline version, language, model dir, DPI,
+    and the content of Tesseract's word list."""
     basis = json.dumps(
-        [PIPELINE_VERSION, settings.lang, settings.digit_pass, settings.tessdata_dir, settings.dpi],
+        [
+            PIPELINE_VERSION,
+            settings.lang,
+            settings.digit_pass,
+            settings.tessdata_dir,
+            settings.dpi,
+            _file_digest(settings.user_words) if settings.user_words else None,
+        ],
         sort_keys=True,
     )
     return hashlib.sha256(basis.encode()).hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=8)
+def _file_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 def ocr_cache_dir(settings: Settings, sha256: str) -> Path:

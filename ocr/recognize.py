@@ -116,6 +116,7 @@ def _run_main(binary: np.ndarray, settings: Settings, dpi: int, *, bilevel: bool
         want_hocr=True,
         invert_check=has_dark_areas(binary, dpi),
         bilevel=bilevel,
+        user_words=settings.user_words,
     )
     return _Pass(words, hocr, _mean_conf(words))
 
@@ -200,7 +201,8 @@ def recognize_page(image: PageImage, settings: Settings, *, work_dir: Path | Non
             digit_pass=stats,
         ),
         engine=tesseract.tesseract_version(),
-        model=tesseract.check_languages(settings.lang, settings.tessdata_dir),
+        model=tesseract.check_languages(settings.lang, settings.tessdata_dir)
+        + (" + name words" if settings.user_words else ""),
         width=int(gray.shape[1]),
         height=int(gray.shape[0]),
         dpi=dpi,

@@ -176,9 +176,12 @@ def _library() -> Any:
             "(it brings libtesseract5)."
         )
     vp, ci, cc = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+    strings = ctypes.POINTER(cc)
     signatures: dict[str, tuple[list[Any], Any]] = {
         "TessBaseAPICreate": ([], vp),
         "TessBaseAPIInit3": ([vp, cc, cc], ci),
+        # handle, datapath, language, engine mode, configs, count, variable names, values, count, flag
+        "TessBaseAPIInit4": ([vp, cc, cc, ci, strings, ci, strings, strings, ctypes.c_size_t, ci], ci),
         "TessBaseAPISetImage": ([vp, vp, ci, ci, ci, ci], None),
         "TessBaseAPISetImage2": ([vp, vp], None),
         "TessBaseAPISetSourceResolution": ([vp, ci], None),
@@ -243,12 +246,27 @@ def _bilevel_pix(lept: Any, image: np.ndarray) -> ctypes.c_void_p:
 class _Engine:
     """One loaded model (a TessBaseAPI handle), reused for every page this process reads."""
 
-    def __init__(self, lang: str, tessdata_dir: str | None) -> None:
+    def __init__(self, lang: str, tessdata_dir: str | None, user_words: str | None = None) -> None:
         self.lib = _library()
         self.lock = threading.Lock()
         self.handle = self.lib.TessBaseAPICreate()
         datapath = str(model_path(lang.split("+")[0], tessdata_dir).parent)
-        if self.lib.TessBaseAPIInit3(self.handle, datapath.encode(), lang.encode()) != 0:
+        if user_words:
+            if not Path(user_words).is_file():
+                self.lib.TessBaseAPIDelete(self.handle)
+                raise ToolMissingError(
+                    f"Tesseract's word list {user_words} does not exist; restore it "
+                    "(ocr/data/make_name_words.py) or set ATHAR_USER_WORDS=none."
+                )
+            # an init-time parameter: Tesseract reads the list while it loads the model
+            names = (ctypes.c_char_p * 1)(b"user_words_file")
+            values = (ctypes.c_char_p * 1)(str(user_words).encode())
+            status = self.lib.TessBaseAPIInit4(
+                self.handle, datapath.encode(), lang.encode(), 3, None, 0, names, values, 1, 0
+            )
+        else:
+            status = self.lib.TessBaseAPIInit3(self.handle, datapath.encode(), lang.encode())
+        if status != 0:
             self.lib.TessBaseAPIDelete(self.handle)
             raise ToolMissingError(f"Tesseract cannot load the '{lang}' model from {datapath}; run 'make'.")
         atexit.register(self.close)
@@ -320,8 +338,8 @@ class _Engine:
 
 
 @functools.lru_cache(maxsize=4)
-def _engine(lang: str, tessdata_dir: str | None) -> _Engine:
-    return _Engine(lang, tessdata_dir)
+def _engine(lang: str, tessdata_dir: str | None, user_words: str | None = None) -> _Engine:
+    return _Engine(lang, tessdata_dir, user_words)
 
 
 def recognize(
@@ -335,18 +353,20 @@ def recognize(
     want_hocr: bool = False,
     invert_check: bool = True,
     bilevel: bool = False,
+    user_words: str | None = None,
 ) -> tuple[list[TsvWord], str | None]:
     """Recognise one 8-bit grayscale page in-process: words from TSV and, if asked, a complete hOCR document.
 
     ``invert_check=False`` skips Tesseract's retry of each line as white-on-black text (7% of its
     time on pages that have none). ``bilevel=True`` says the image is already black and white (0 and
     255 only): it is handed over as a 1-bit image that Tesseract does not threshold again.
+    ``user_words`` is a file of words (one per line) the recogniser prefers when a reading is close.
     """
     model = check_languages(lang, tessdata_dir)
     if image.ndim != 2 or image.size == 0:
         raise ToolFailedError(f"Tesseract needs a non-empty grayscale image, got shape {image.shape}.")
     variables = {"tessedit_do_invert": "1" if invert_check else "0"}
-    tsv, hocr_page, _ = _engine(lang, tessdata_dir).read(
+    tsv, hocr_page, _ = _engine(lang, tessdata_dir, user_words).read(
         image, dpi=dpi, psm=psm, timeout=timeout, want_hocr=want_hocr, variables=variables, bilevel=bilevel
     )
     hocr = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from athar.errors import ConfigurationError
@@ -52,3 +54,17 @@ def test_bad_values_are_refused_with_what_to_do(
 def test_settings_are_plain_values() -> None:
     changed = Settings().with_(retry_delays=(0.1,), nlp_max_chars=10)
     assert changed.retry_delays == (0.1,) and changed.nlp_max_chars == 10
+
+
+def test_tesseract_word_list_is_shipped_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.steps import ocr_cache_key
+
+    monkeypatch.delenv("ATHAR_USER_WORDS", raising=False)
+    settings = load_settings()
+    assert settings.user_words is not None
+    words = Path(settings.user_words).read_text(encoding="utf-8").split()
+    assert len(words) > 1000 and "سهام" in words and "زينب" in words
+    monkeypatch.setenv("ATHAR_USER_WORDS", "none")
+    assert load_settings().user_words is None
+    # cached OCR made with another word list is not reused
+    assert ocr_cache_key(settings) != ocr_cache_key(settings.with_(user_words=None))

@@ -147,3 +147,23 @@ def test_a_page_darker_on_one_side_is_flattened_before_thresholding(
     assert page.preprocessing.binarization == "flatten_otsu"
     assert page.preprocessing.candidates["background_unevenness"] > 100
     assert bag_cer(truth.text, page.text) < 0.1
+
+
+def test_the_name_word_list_helps_tesseract_read_names(settings: Settings, tmp_path: Path) -> None:
+    # A transfer list in Amiri whose mothers' names Tesseract alone misreads (سهام→سبام, سعاد→معاد).
+    from athar.arabic import normalize_arabic
+
+    truth = make_page(3015, "transfer_list", digits="eastern")
+    img = render_page(truth, seed=3015)
+    mothers = [normalize_arabic(p.mother) for p in truth.persons if p.mother]
+
+    def mothers_read(page_settings: Settings, sub: str) -> int:
+        (tmp_path / sub).mkdir()
+        page = ocr(img, page_settings, tmp_path / sub)
+        words = [normalize_arabic(w.text) for w in page.words]
+        return sum(min(words.count(m), mothers.count(m)) for m in set(mothers))
+
+    assert settings.user_words and Path(settings.user_words).is_file()
+    with_list = mothers_read(settings, "with")
+    without = mothers_read(settings.with_(user_words=None), "without")
+    assert with_list > without, (with_list, without, mothers)
