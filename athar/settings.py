@@ -95,6 +95,7 @@ class Settings:
     user_words: str | None = field(default_factory=lambda: str(NAME_WORDS))
     # NLP
     ner_model_dir: str | None = None
+    nlp_max_chars: int = 2_000_000  # largest text the NLP stage accepts per document
     # Search engine
     search_url: str = "http://127.0.0.1:9200"
     search_user: str | None = None
@@ -105,8 +106,6 @@ class Settings:
     node_port: int = 9200
     node_heap: str = "1g"  # embedded node's JVM heap, e.g. 512m or 2g
     node_java_options: tuple[str, ...] = ()  # extra JVM options, after the defaults of index/node.py
-    # NLP
-    nlp_max_chars: int = 2_000_000  # largest text the NLP stage accepts per document
     # Flows
     retry_delays: tuple[float, ...] = (2.0, 10.0, 30.0)  # seconds between retries of a retryable failure
     # Bucket / intake
