@@ -179,7 +179,6 @@ def _library() -> Any:
     strings = ctypes.POINTER(cc)
     signatures: dict[str, tuple[list[Any], Any]] = {
         "TessBaseAPICreate": ([], vp),
-        "TessBaseAPIInit3": ([vp, cc, cc], ci),
         # handle, datapath, language, engine mode, configs, count, variable names, values, count, flag
         "TessBaseAPIInit4": ([vp, cc, cc, ci, strings, ci, strings, strings, ctypes.c_size_t, ci], ci),
         "TessBaseAPISetImage": ([vp, vp, ci, ci, ci, ci], None),
@@ -251,21 +250,19 @@ class _Engine:
         self.lock = threading.Lock()
         self.handle = self.lib.TessBaseAPICreate()
         datapath = str(model_path(lang.split("+")[0], tessdata_dir).parent)
-        if user_words:
-            if not Path(user_words).is_file():
-                self.lib.TessBaseAPIDelete(self.handle)
-                raise ToolMissingError(
-                    f"Tesseract's word list {user_words} does not exist; restore it "
-                    "(ocr/data/make_name_words.py) or set ATHAR_USER_WORDS=none."
-                )
-            # an init-time parameter: Tesseract reads the list while it loads the model
-            names = (ctypes.c_char_p * 1)(b"user_words_file")
-            values = (ctypes.c_char_p * 1)(str(user_words).encode())
-            status = self.lib.TessBaseAPIInit4(
-                self.handle, datapath.encode(), lang.encode(), 3, None, 0, names, values, 1, 0
+        if user_words and not Path(user_words).is_file():
+            self.lib.TessBaseAPIDelete(self.handle)
+            raise ToolMissingError(
+                f"Tesseract's word list {user_words} does not exist; restore it "
+                "(ocr/data/make_name_words.py) or set ATHAR_USER_WORDS=none."
             )
-        else:
-            status = self.lib.TessBaseAPIInit3(self.handle, datapath.encode(), lang.encode())
+        # init-time parameters: Tesseract reads the word list while it loads the model
+        init_vars = [(b"user_words_file", str(user_words).encode())] if user_words else []
+        names = (ctypes.c_char_p * len(init_vars))(*(k for k, _ in init_vars))
+        values = (ctypes.c_char_p * len(init_vars))(*(v for _, v in init_vars))
+        status = self.lib.TessBaseAPIInit4(
+            self.handle, datapath.encode(), lang.encode(), 3, None, 0, names, values, len(init_vars), 0
+        )
         if status != 0:
             self.lib.TessBaseAPIDelete(self.handle)
             raise ToolMissingError(f"Tesseract cannot load the '{lang}' model from {datapath}; run 'make'.")
