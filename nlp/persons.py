@@ -424,16 +424,18 @@ def _label_at(key: tuple[str, ...], fuzzy: bool) -> str | None:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _fuzzy_label(key: tuple[str, ...]) -> str | None:
-    """The field of the first label within OCR tolerance of ``key`` (same word count), or None.
+    """The field of the labels within OCR tolerance of ``key`` (same word count), or None when none is,
+    or when labels of different fields are (اسم الأ is as near اسم الأب as اسم الأم: the table's rows
+    decide such a half-read header, see :func:`_mother_header`).
 
     Cached: OCR'd pages repeat their header words, and each page's tokens are tried at every length.
     """
-    for label, kind in _labels_by_length().get(len(key), ()):
-        if abs(len(label[0]) - len(key[0])) <= 2 and all(
-            _near(a, b) for a, b in zip(label, key, strict=True)
-        ):
-            return kind
-    return None
+    kinds = {
+        kind
+        for label, kind in _labels_by_length().get(len(key), ())
+        if abs(len(label[0]) - len(key[0])) <= 2 and all(_near(a, b) for a, b in zip(label, key, strict=True))
+    }
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -132,6 +132,26 @@ def test_mother_column_found_when_its_header_is_half_read() -> None:
     ]
 
 
+def test_a_header_as_near_the_fathers_label_as_the_mothers_is_decided_by_the_rows() -> None:
+    # Lateef type: الأم read "الأ", one edit from الأم and from الأب; the full names in the rows make it
+    # the mother's column (it used to be taken for the father's, losing every mother on the page)
+    header = [(text, x0, x1, conf) for text, x0, x1, conf in TRANSFER_HEADER]
+    header[3] = ("الأ", 1043, 1100, 34)
+    rows: list[Row] = [
+        [
+            ("1", 1683, 1692, 90),
+            ("مصطفى", 1490, 1574, 90),
+            ("عيسى", 1390, 1470, 90),
+            ("العمر", 1270, 1370, 90),
+            ("حياة", 1100, 1167, 90),
+            ("1980", 896, 982, 90),
+            ("04185014772", 565, 829, 90),
+        ],
+    ]
+    (person,) = analyze_pages([page_of(TRANSFER_TITLE, header, *rows)]).persons
+    assert (person.name, person.father, person.mother) == ("مصطفى عيسى العمر", "عيسى", "حياة")
+
+
 def test_half_read_header_after_a_lone_first_name_is_not_the_mother() -> None:
     # a register with the given name alone in the name column: the half-read "اسم ..." is the father's
     rows: list[Row] = [
