@@ -46,7 +46,10 @@ LOW_CONFIDENCE = 60.0  # pages under this mean word confidence are listed in run
 
 def ocr_cache_key(settings: Settings) -> str:
     """Short hash of what changes a page's recognition: pipeline version, language, model dir, DPI,
-    and the content of Tesseract's word list."""
+    and the content of the models and of Tesseract's word list."""
+    from ocr.tesseract import model_path
+
+    models = [_file_digest(str(model_path(lang, settings.tessdata_dir))) for lang in settings.lang.split("+")]
     basis = json.dumps(
         [
             PIPELINE_VERSION,
@@ -55,14 +58,24 @@ def ocr_cache_key(settings: Settings) -> str:
             settings.tessdata_dir,
             settings.dpi,
             _file_digest(settings.user_words) if settings.user_words else None,
+            models,
         ],
         sort_keys=True,
     )
     return hashlib.sha256(basis.encode()).hexdigest()[:12]
 
 
-@functools.lru_cache(maxsize=8)
 def _file_digest(path: str) -> str:
+    """sha256 of a file's content, recomputed only when its size or modification time changes."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return "missing"
+    return _content_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _content_digest(path: str, size: int, mtime_ns: int) -> str:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:

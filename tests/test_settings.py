@@ -68,3 +68,15 @@ def test_tesseract_word_list_is_shipped_and_can_be_turned_off(monkeypatch: pytes
     assert load_settings().user_words is None
     # cached OCR made with another word list is not reused
     assert ocr_cache_key(settings) != ocr_cache_key(settings.with_(user_words=None))
+
+
+def test_cached_ocr_is_not_reused_after_the_model_changes(tmp_path: Path) -> None:
+    from flows.steps import ocr_cache_key
+
+    model = tmp_path / "ara.traineddata"
+    model.write_bytes(b"one model")
+    settings = Settings().with_(tessdata_dir=str(tmp_path), lang="ara")
+    before = ocr_cache_key(settings)
+    assert ocr_cache_key(settings) == before
+    model.write_bytes(b"another model, same folder and name")
+    assert ocr_cache_key(settings) != before
