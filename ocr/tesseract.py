@@ -20,6 +20,7 @@ import csv
 import ctypes
 import ctypes.util
 import functools
+import hashlib
 import io
 import os
 import shutil
@@ -36,6 +37,8 @@ from athar.errors import ToolFailedError, ToolMissingError, ToolTimeoutError
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
+# Athar's fine-tuned Arabic model (ocr/train/finetune.py); scripts/setup.sh installs it into .cache/tessdata.
+SHIPPED_MODEL = Path(__file__).resolve().parent / "data" / "ara.traineddata"
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,11 @@ def model_path(lang: str, tessdata_dir: str | None) -> Path:
 
 @functools.lru_cache(maxsize=32)
 def check_languages(langs: str, tessdata_dir: str | None) -> str:
-    """Verify every model in 'ara+Arabic' exists; return a description such as 'ara(best_int)'."""
+    """Verify every model in 'ara+Arabic' exists; describe them, e.g. 'ara(athar-finetuned 1a2b3c4d)'.
+
+    The kind is ``athar-finetuned`` for the model this project ships (``ocr/data/ara.traineddata``),
+    ``best_int`` for another large model in a model folder, else ``debian``; the hex is the start of the
+    model file's sha256, so every page records exactly which model read it."""
     tesseract_version()
     described = []
     for lang in langs.split("+"):
@@ -89,8 +96,15 @@ def check_languages(langs: str, tessdata_dir: str | None) -> str:
                 f"run 'make' or 'apt-get install {package}'."
             )
         size = path.resolve().stat().st_size
-        kind = "best_int" if tessdata_dir and not path.is_symlink() and size > 2_000_000 else "debian"
-        described.append(f"{lang}({kind})")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        shipped = SHIPPED_MODEL.is_file() and hashlib.sha256(SHIPPED_MODEL.read_bytes()).hexdigest()
+        if lang == "ara" and shipped == digest:
+            kind = "athar-finetuned"
+        elif tessdata_dir and not path.is_symlink() and size > 2_000_000:
+            kind = "best_int"
+        else:
+            kind = "debian"
+        described.append(f"{lang}({kind} {digest[:8]})")
     return "+".join(described)
 
 
