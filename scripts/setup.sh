@@ -60,26 +60,37 @@ setup_base() {
     rm -f "$VENV"/.installed-*
     touch "$stamp"
   fi
-  # Better Arabic model: integerised 'best' ara from the npm package @tesseract.js-data/ara.
-  if [ ! -s "$CACHE/tessdata/ara.traineddata" ]; then
+  # Arabic model: Athar's fine-tuned ara (ocr/data/ara.traineddata, from ocr/train/finetune.py), installed
+  # beside Debian's models (Tesseract wants osd and the digit-pass model next to ara with --tessdata-dir).
+  mkdir -p "$CACHE/tessdata"
+  for f in /usr/share/tesseract-ocr/5/tessdata/*.traineddata; do
+    [ "$(basename "$f")" = ara.traineddata ] || ln -sf "$f" "$CACHE/tessdata/"
+  done
+  if ! cmp -s ocr/data/ara.traineddata "$CACHE/tessdata/ara.traineddata"; then
+    say "installing Athar's fine-tuned ara model"
+    cp ocr/data/ara.traineddata "$CACHE/tessdata/ara.traineddata.part"
+    mv "$CACHE/tessdata/ara.traineddata.part" "$CACHE/tessdata/ara.traineddata"
+  fi
+  # The model it was fine-tuned from (integerised 'best' ara, npm @tesseract.js-data/ara); needed only to
+  # fine-tune again, or to compare (ATHAR_TESSDATA_DIR=.cache/tessdata-base).
+  if [ ! -s "$CACHE/tessdata-base/ara.traineddata" ]; then
     if command -v npm >/dev/null; then
-      say "fetching the ara best_int model (npm @tesseract.js-data/ara)"
+      say "fetching the base ara best_int model (npm @tesseract.js-data/ara)"
       local tmp; tmp=$(mktemp -d)
       if (cd "$tmp" && npm pack --silent @tesseract.js-data/ara@1.0.0 >/dev/null 2>&1); then
-        mkdir -p "$CACHE/tessdata"
+        mkdir -p "$CACHE/tessdata-base"
         tar xzf "$tmp"/*.tgz -C "$tmp"
-        # Tesseract wants osd and the digit-pass model beside ara when --tessdata-dir is given.
         for f in /usr/share/tesseract-ocr/5/tessdata/*.traineddata; do
-          [ "$(basename "$f")" = ara.traineddata ] || ln -sf "$f" "$CACHE/tessdata/"
+          [ "$(basename "$f")" = ara.traineddata ] || ln -sf "$f" "$CACHE/tessdata-base/"
         done
-        gunzip -c "$tmp/package/4.0.0_best_int/ara.traineddata.gz" > "$CACHE/tessdata/ara.traineddata.part"
-        mv "$CACHE/tessdata/ara.traineddata.part" "$CACHE/tessdata/ara.traineddata"
+        gunzip -c "$tmp/package/4.0.0_best_int/ara.traineddata.gz" > "$CACHE/tessdata-base/ara.traineddata.part"
+        mv "$CACHE/tessdata-base/ara.traineddata.part" "$CACHE/tessdata-base/ara.traineddata"
       else
-        say "warning: npm could not fetch @tesseract.js-data/ara; using Debian's smaller ara model."
+        say "note: npm could not fetch @tesseract.js-data/ara (only needed to fine-tune the model again)."
       fi
       rm -rf "$tmp"
     else
-      say "warning: npm not found; using Debian's smaller ara model (install nodejs+npm for the better one)."
+      say "note: npm not found (only needed to fetch the base model for fine-tuning the model again)."
     fi
   fi
 }

@@ -150,7 +150,8 @@ def test_a_page_darker_on_one_side_is_flattened_before_thresholding(
 
 
 def test_the_name_word_list_helps_tesseract_read_names(settings: Settings, tmp_path: Path) -> None:
-    # A transfer list in Amiri whose mothers' names Tesseract alone misreads (سهام→سبام, سعاد→معاد).
+    # A transfer list in Amiri whose mothers' names the base model alone misread (سهام→سبام, سعاد→معاد):
+    # 1 of 6 without the list, 3 with it. Athar's fine-tuned model reads 3 without and all 6 with it.
     from athar.arabic import normalize_arabic
 
     truth = make_page(3015, "transfer_list", digits="eastern")
@@ -167,3 +168,4 @@ def test_the_name_word_list_helps_tesseract_read_names(settings: Settings, tmp_p
     with_list = mothers_read(settings, "with")
     without = mothers_read(settings.with_(user_words=None), "without")
     assert with_list > without, (with_list, without, mothers)
+    assert with_list >= 5, (with_list, mothers)
