@@ -42,7 +42,16 @@ from athar.settings import Settings, load_settings  # noqa: E402
 from ocr.pipeline import new_executor  # noqa: E402
 from ocr.recognize import recognize_page  # noqa: E402
 from ocr.text import clean_word  # noqa: E402
-from tests.synth import DEGRADATIONS, DOC_TYPES, degrade, make_page, render_page, to_western, write_pdf  # noqa: E402
+from tests.synth import (  # noqa: E402
+    DEGRADATIONS,
+    DOC_TYPES,
+    HELD_OUT_FONT,
+    degrade,
+    make_page,
+    render_page,
+    to_western,
+    write_pdf,
+)
 
 LETTERS = str.maketrans({"ی": "ي", "ک": "ك", "ـ": None})
 RUN = re.compile(r"[0-9]+")
@@ -82,7 +91,7 @@ def stage(args: tuple[str, int, int, Settings, str]) -> str:
     return recognize_page(image, settings, work_dir=Path(work)).text
 
 
-def make_pages(n: int, tmp: Path) -> list[tuple[str, str, int, object]]:
+def make_pages(n: int, tmp: Path, font: str | None = None) -> list[tuple[str, str, int, object]]:
     """(kind, path, dpi, truth) for n pages cycling clean + every degradation, layouts, digit sets."""
     kinds = ("clean", *DEGRADATIONS)
     out = []
@@ -90,7 +99,7 @@ def make_pages(n: int, tmp: Path) -> list[tuple[str, str, int, object]]:
         kind = kinds[i % len(kinds)]
         digits = ("western", "eastern")[(i // len(kinds)) % 2]
         page = make_page(9000 + i, DOC_TYPES[i % len(DOC_TYPES)], digits=digits)
-        img = render_page(page, seed=9000 + i, size="a5")
+        img = render_page(page, seed=9000 + i, size="a5", font=font)
         dpi = 300
         if kind != "clean":
             img, info = degrade(img, kind, seed=9000 + i)
@@ -216,6 +225,9 @@ def main() -> None:
     parser.add_argument(
         "--psm", type=int, nargs="+", default=None, help="also run the stage with these psm values"
     )
+    parser.add_argument(
+        "--font", help="font file for the pages instead of the generator's two (e.g. " + HELD_OUT_FONT + ")"
+    )
     parser.add_argument("--rss", action="store_true", help="also measure peak RSS on 10- and 200-page PDFs")
     parser.add_argument("--rss-pages", type=int, nargs=2, default=(10, 200))
     parser.add_argument("--rss-only", action="store_true", help="only the peak RSS measurement")
@@ -226,11 +238,12 @@ def main() -> None:
         if args.rss_only:
             measure_rss(args.rss_pages, args.jobs, tmp)
             return
-        pages = make_pages(args.pages, tmp)
+        pages = make_pages(args.pages, tmp, args.font)
         print(
             f"{len(pages)} generated A5 pages ({', '.join(('clean', *DEGRADATIONS))}; "
             "Western and Eastern digits), "
             f"{args.jobs} processes, model {settings.tessdata_dir or 'Debian ara'}"
+            + (f", font {Path(args.font).stem}" if args.font else "")
         )
         raw_texts, raw_s = run_variant("raw", raw_tesseract, args.jobs, [p[1] for p in pages])
         raw = report("raw tesseract (ara, psm 3)", pages, raw_texts, raw_s)

@@ -28,6 +28,9 @@ FONTS = {
     "amiri": "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",
     "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 }
+# A Naskh typeface kept out of the OCR model's fine-tuning (ocr/train/finetune.py): the benchmarks' --font
+# with it measures type the model never saw. Debian package fonts-sil-scheherazade (not installed by make).
+HELD_OUT_FONT = "/usr/share/fonts/truetype/scheherazade/Scheherazade-Regular.ttf"
 SIZES_MM = {"a4": (210, 297), "a5": (148, 210), "strip": (148, 40)}
 EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 TO_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -331,7 +334,8 @@ def make_page(seed: int, doc_type: str, *, digits: str = "western", rows: int = 
 def _font(name: str, px: int) -> ImageFont.FreeTypeFont:
     if not features.check("raqm"):
         raise RuntimeError("Pillow lacks raqm: install libraqm0 (Debian) for Arabic shaping")
-    return ImageFont.truetype(FONTS[name], px, layout_engine=ImageFont.Layout.RAQM)
+    # a key of FONTS, or the path of any other font file (benchmarks on typefaces the OCR was not trained on)
+    return ImageFont.truetype(FONTS.get(name, name), px, layout_engine=ImageFont.Layout.RAQM)
 
 
 def render_page(
