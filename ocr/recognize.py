@@ -32,9 +32,9 @@ cv2.setNumThreads(1)
 
 CLEAN_NOISE_LEVEL = 2.5  # noise_level() below this: a clean scan, Otsu as it is; above, blur first
 UNEVEN_BACKGROUND = 40.0  # background_unevenness() above this: flatten the paper before Otsu
-# A main pass below this triggers the orientation check. Measured with the fine-tuned model on 21 generated
-# pages, clean and degraded: upright 77.8-93.2, upside down 38.7-53.3 (the base model: 65.0-92.4 and 29.8-45.1,
-# so its old threshold of 40 let some upside-down pages through).
+# A main pass below this triggers the orientation check. Measured with the fine-tuned model on 21
+# generated pages, clean and degraded: upright 77.8-93.2, upside down 38.7-53.3 (the base model:
+# 65.0-92.4 and 29.8-45.1, so its old threshold of 40 let some upside-down pages through).
 CHECK_ORIENTATION_BELOW = 65.0
 # White-on-black text (banners, inverted stamps) needs Tesseract's invert check; pages without dark areas
 # skip it (7% of Tesseract's time). A dark area: a square of DARK_BLOCK_MM with more than DARK_SHARE ink.
