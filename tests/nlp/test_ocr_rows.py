@@ -104,17 +104,20 @@ TRANSFER_HEADER: Row = [
 TRANSFER_TITLE: Row = [("قائمة", 1600, 1725, 90), ("بأسماء", 1450, 1590, 90), ("المنقولين", 1312, 1440, 90)]
 
 
+MUSTAFA_ROW: Row = [
+    ("1", 1683, 1692, 90),
+    ("مصطفى", 1490, 1574, 90),
+    ("عيسى", 1390, 1470, 90),
+    ("العمر", 1270, 1370, 90),
+    ("حياة", 1100, 1167, 90),
+    ("1980", 896, 982, 90),
+    ("04185014772", 565, 829, 90),
+]
+
+
 def test_mother_column_found_when_its_header_is_half_read() -> None:
     rows: list[Row] = [
-        [
-            ("1", 1683, 1692, 90),
-            ("مصطفى", 1490, 1574, 90),
-            ("عيسى", 1390, 1470, 90),
-            ("العمر", 1270, 1370, 90),
-            ("حياة", 1100, 1167, 90),
-            ("1980", 896, 982, 90),
-            ("04185014772", 565, 829, 90),
-        ],
+        MUSTAFA_ROW,
         [
             ("2", 1679, 1696, 90),
             ("كمال", 1500, 1571, 90),
@@ -137,18 +140,7 @@ def test_a_header_as_near_the_fathers_label_as_the_mothers_is_decided_by_the_row
     # the mother's column (it used to be taken for the father's, losing every mother on the page)
     header = [(text, x0, x1, conf) for text, x0, x1, conf in TRANSFER_HEADER]
     header[3] = ("الأ", 1043, 1100, 34)
-    rows: list[Row] = [
-        [
-            ("1", 1683, 1692, 90),
-            ("مصطفى", 1490, 1574, 90),
-            ("عيسى", 1390, 1470, 90),
-            ("العمر", 1270, 1370, 90),
-            ("حياة", 1100, 1167, 90),
-            ("1980", 896, 982, 90),
-            ("04185014772", 565, 829, 90),
-        ],
-    ]
-    (person,) = analyze_pages([page_of(TRANSFER_TITLE, header, *rows)]).persons
+    (person,) = analyze_pages([page_of(TRANSFER_TITLE, header, MUSTAFA_ROW)]).persons
     assert (person.name, person.father, person.mother) == ("مصطفى عيسى العمر", "عيسى", "حياة")
 
 
