@@ -62,8 +62,8 @@ def _run(*args: str | Path, **env: str) -> None:
     subprocess.run([str(a) for a in args], check=True, capture_output=True, env={**os.environ, **env})
 
 
-def _render(job: tuple[str, int, bool, Path], tessdata: Path) -> Path:
-    font, points, _plain, base = job
+def _render(job: tuple[str, int, Path], tessdata: Path) -> Path:
+    font, points, base = job
     page: list[str | Path] = [
         "--font",
         font,
@@ -136,7 +136,7 @@ def finetune(
         base = ground_truth / f"f{i:02d}"
         lines = source.lines(lines_per_font, 1000 + i, plain=plain)
         base.with_suffix(".txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        jobs.append((font, 8 + i % 5, plain, base))
+        jobs.append((font, 8 + i % 5, base))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         samples = list(pool.map(lambda job: _render(job, tessdata), jobs))
     (work / "train.list").write_text("".join(f"{s}\n" for s in samples))
