@@ -185,8 +185,8 @@ def main() -> None:
 
     from prefect.testing.utilities import prefect_test_harness
 
+    from app.bucket import open_bucket
     from athar.settings import load_settings
-    from athar.storage import open_bucket
     from flows.process import ocr_executor
     from flows.steps import prepare_index
     from flows.watch import run_watch_bucket

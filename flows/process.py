@@ -41,11 +41,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from app.originals import verify_original
+from app.state import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, open_state
 from athar.errors import AtharError, PermanentError, RetryableError
 from athar.log import short
 from athar.records import ExtractedDocument, PageFailure
 from athar.settings import Settings, load_settings
-from athar.storage import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, verify_original
 from flows import report, steps
 from flows.feed import DocumentJob, PageFeed
 from ocr.pipeline import new_executor
@@ -172,7 +173,7 @@ def ocr_batch(
     across document boundaries). Pages with cached OCR are not recognised again; retryable
     page errors are retried with backoff. Returns counts (pages recognised, reused).
     """
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     jobs = max(1, settings.jobs)
     feed = PageFeed(
         lambda: ocr_executor(jobs),
@@ -346,7 +347,7 @@ def process_batch(
     """
     if isinstance(sha256s, Sequence) and not sha256s:
         return []
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     warm_up(settings)
     summaries: dict[str, steps.DocumentSummary] = {}
     outcomes: queue.SimpleQueue[_Outcome | None] = queue.SimpleQueue()

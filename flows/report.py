@@ -7,8 +7,8 @@ import logging
 import uuid
 from collections.abc import Iterator
 
+from app.state import open_state
 from athar.settings import Settings
-from athar.storage import StateStore
 from flows.steps import DocumentSummary, report_rows
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def publish(summaries: list[DocumentSummary], flow_name: str) -> None:
 @contextlib.contextmanager
 def recorded_run(settings: Settings, flow_name: str) -> Iterator[list[DocumentSummary]]:
     """Record the run in the state store; the caller appends summaries; publish them at the end."""
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     run_id = current_run_id()
     store.start_run(run_id, flow_name)
     summaries: list[DocumentSummary] = []

@@ -13,10 +13,10 @@ from typing import Any
 
 from prefect import flow
 
+from app.state import INDEXED, QUARANTINED, open_state
 from athar import PIPELINE_VERSION
 from athar.errors import ConfigurationError, PermanentError
 from athar.settings import Settings, load_settings
-from athar.storage import INDEXED, QUARANTINED, StateStore
 from flows import report, steps
 from flows.process import POOL, process_batch, process_task_runner
 
@@ -52,7 +52,7 @@ def select(
             "--below-confidence re-recognises pages; it cannot be combined with --keep-ocr.",
             code="conflicting_options",
         )
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     known = store.documents()
     chosen: dict[str, list[int] | None] = {}
     if every_indexed:

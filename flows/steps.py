@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from app.state import StateStore
 from athar import PIPELINE_VERSION
 from athar.errors import AtharError, SearchRequestError, SearchUnavailableError
 from athar.log import short
@@ -34,7 +35,6 @@ from athar.records import (
     SourceDocument,
 )
 from athar.settings import Settings
-from athar.storage import StateStore
 
 log = logging.getLogger(__name__)
 

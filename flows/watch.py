@@ -19,18 +19,11 @@ from typing import Any
 
 from prefect import flow
 
+from app.bucket import Bucket, open_bucket
+from app.intake import IntakeResult, intake, new_objects
+from app.state import PROCESSING, RECEIVED, StateStore, open_state
 from athar.errors import AtharError, StorageError
 from athar.settings import Settings, load_settings
-from athar.storage import (
-    PROCESSING,
-    RECEIVED,
-    Bucket,
-    IntakeResult,
-    StateStore,
-    intake,
-    new_objects,
-    open_bucket,
-)
 from flows import report
 from flows.process import POOL, process_batch, process_task_runner, warm_up
 
@@ -47,7 +40,7 @@ def pending_documents(store: StateStore, limit: int = DEFAULT_BATCH) -> list[str
 
 def has_work(settings: Settings, bucket_url: str | None = None) -> bool:
     """Cheap check (no flow run): new objects in the bucket or documents pending."""
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     if pending_documents(store, 1):
         return True
     return bool(new_objects(open_bucket(settings, bucket_url), store))
@@ -90,7 +83,7 @@ def one_watch_at_a_time(settings: Settings) -> Iterator[bool]:
 
 
 def _watch(settings: Settings, bucket_url: str | None, max_documents: int) -> dict[str, Any]:
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     warm_up(settings)  # OCR processes, indices and NLP get ready while the objects are taken in
     bucket = open_bucket(settings, bucket_url)
     intaken: list[IntakeResult] = []

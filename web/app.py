@@ -412,7 +412,7 @@ def create_app(
         response_class=FileResponse,
     )
     def api_page_image(sha256: str, page: int) -> FileResponse:
-        from athar.storage import original_path
+        from app.originals import original_path
 
         data.check_sha256(sha256)
         if page < 1:
@@ -432,7 +432,7 @@ def create_app(
         response_class=FileResponse,
     )
     def api_original(sha256: str) -> FileResponse:
-        from athar.storage import verify_original
+        from app.originals import verify_original
 
         data.check_sha256(sha256)
         path = verify_original(settings, sha256)

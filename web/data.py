@@ -12,9 +12,9 @@ import re
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
+from app.state import QUARANTINED, open_state
 from athar.errors import PermanentError
 from athar.settings import Settings
-from athar.storage import QUARANTINED, StateStore
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_QUERY_CHARS = 10_000
@@ -180,7 +180,7 @@ def page_entry(client: Any, settings: Settings, sha256: str, page: int) -> dict[
 
 def provenance(settings: Settings, sha256: str) -> dict[str, Any]:
     """State, drops (original names, buckets, times) and processing versions from the state store."""
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     state = store.document(sha256)
     return {
         "state": state.state if state else None,
@@ -209,7 +209,7 @@ def prefect_ui_url() -> str:
 
 def operator_status(settings: Settings, runs: int = 10) -> dict[str, Any]:
     """Counts per state, recent runs and quarantined documents (codes and messages, never content)."""
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     return {
         "counts": store.counts(),
         "runs": store.last_runs(runs),

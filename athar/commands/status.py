@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
+from app.state import QUARANTINED, open_state
 from athar.log import short
 from athar.settings import load_settings
-from athar.storage import QUARANTINED, StateStore
 
 
 def register(sub: Any) -> None:
@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
 def status_report(runs: int = 5) -> dict[str, Any]:
     """Counts per state, recent runs and quarantined documents, as plain data."""
     settings = load_settings()
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     quarantined = [
         {"sha256": d.sha256, "code": d.code, "message": d.message, "since": d.updated}
         for d in store.documents(QUARANTINED)

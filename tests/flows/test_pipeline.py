@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.bucket import open_bucket
+from app.originals import verify_original
+from app.state import INDEXED, PROCESSING, QUARANTINED, RECEIVED, open_state
 from athar.settings import PROJECT_ROOT, Settings
-from athar.storage import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, open_bucket, verify_original
 from flows import steps
 from flows.watch import run_watch_bucket
 from tests.flows.scans import Scan, pdf_scan, png_scan
@@ -64,7 +66,7 @@ def test_batch_searchable_by_name_and_mother_with_corrupt_and_duplicate(pipeline
 
     result = run_watch_bucket(settings)
 
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     assert result == {"objects": 4, "new_documents": 3, INDEXED: 2, QUARANTINED: 1}
     first_sha = hashlib.sha256(scans[0].data).hexdigest()
     assert len(store.drops(first_sha)) == 2
@@ -114,7 +116,7 @@ def test_search_node_down_then_restarted_indexes_everything_once(
         down = run_watch_bucket(settings)
     finally:
         node.start(load_settings(), node_dir=node_dir, port=port, heap="512m")
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     assert down[RECEIVED] == 2
     assert {d.code for d in store.documents(RECEIVED)} == {"search_unavailable"}
 
@@ -175,7 +177,7 @@ def test_killed_run_resumes_without_reocr_of_finished_pages(
     finally:
         child.wait()
     finished = {p.name: p.stat().st_mtime_ns for p in cache.glob("p*.json")}
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     doc = store.document(sha)
     assert 1 <= len(finished) < 6, "the run must be killed mid-document"
     assert doc is not None and doc.state == PROCESSING
@@ -215,7 +217,7 @@ def test_reprocess_low_confidence_pages_keeps_previous_version_from_s3(
 
     result = run_reprocess(settings, below_confidence=101.0)  # every page is below 101
 
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     assert result == {"documents": 1, INDEXED: 1}
     assert cached.stat().st_mtime_ns != before  # recognised again
     versions = store.versions(sha)
@@ -233,7 +235,7 @@ def test_reprocess_all_keeping_ocr_reads_no_page_again(pipeline_settings: Settin
     assert run_watch_bucket(settings)[INDEXED] == 1
     cached = steps.ocr_cache_path(settings, sha, 1)
     before = cached.stat().st_mtime_ns
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     indexed = [d.sha256 for d in store.documents(INDEXED)]
 
     result = run_reprocess(settings, every_indexed=True, keep_ocr=True)

@@ -6,8 +6,10 @@ import hashlib
 
 import pytest
 
+from app.bucket import open_bucket
+from app.originals import verify_original
+from app.state import QUARANTINED, open_state
 from athar.settings import Settings
-from athar.storage import QUARANTINED, StateStore, open_bucket, verify_original
 from flows.watch import has_work, run_watch_bucket
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -22,7 +24,7 @@ def test_corrupt_and_unsupported_files_are_quarantined(settings: Settings) -> No
 
     result = run_watch_bucket(settings)
 
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     assert result["objects"] == 2
     assert result.get(QUARANTINED) == 2
     codes = {d.sha256: d.code for d in store.documents(QUARANTINED)}

@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from app.bucket import open_bucket
+from app.intake import intake_all
+from app.originals import OriginalCorruptedError, original_path, verify_original
+from app.state import INDEXED, QUARANTINED, RECEIVED, open_state
 from athar.settings import Settings
-from athar.storage import (
-    INDEXED,
-    QUARANTINED,
-    RECEIVED,
-    OriginalCorruptedError,
-    StateStore,
-    intake_all,
-    open_bucket,
-    original_path,
-    verify_original,
-)
 
 ODD_NAME = "سجل \u200fالموقوفين  (نسخة 2).pdf"
 
@@ -41,7 +34,7 @@ def test_intake_stores_verified_read_only_original_and_moves_object(any_settings
     bucket = open_bucket(any_settings)
     payload = b"%PDF-1.4 fake scan bytes " + os.urandom(64)
     bucket.put(ODD_NAME, payload)
-    state = StateStore.for_settings(any_settings)
+    state = open_state(any_settings)
 
     results = intake_all(bucket, state, any_settings)
 
@@ -68,7 +61,7 @@ def test_same_content_twice_is_one_document_with_two_drops(any_settings: Setting
     payload = b"II*\x00 same register page " + os.urandom(32)
     bucket.put("a/first.tif", payload)
     bucket.put("second copy.tif", payload)
-    state = StateStore.for_settings(any_settings)
+    state = open_state(any_settings)
 
     results = intake_all(bucket, state, any_settings)
     # dropped a third time later, under a name already in processed/
@@ -88,7 +81,7 @@ def test_keep_mode_remembers_objects_and_sees_replacements(any_settings: Setting
     keep = any_settings.with_(after_intake="keep")
     bucket = open_bucket(keep)
     bucket.put("register.png", b"version one")
-    state = StateStore.for_settings(keep)
+    state = open_state(keep)
 
     first = intake_all(bucket, state, keep)
     again = intake_all(bucket, state, keep)
@@ -107,13 +100,13 @@ def test_hidden_partial_and_processed_objects_are_not_taken_in(settings: Setting
     bucket.put(".DS_Store", b"x")
     bucket.put("upload.pdf.part", b"half")
     bucket.put("processed/old.pdf", b"done before")
-    assert intake_all(bucket, StateStore.for_settings(settings), settings) == []
+    assert intake_all(bucket, open_state(settings), settings) == []
 
 
 def test_altered_original_is_detected(settings: Settings) -> None:
     bucket = open_bucket(settings)
     bucket.put("page.png", b"original bytes")
-    (result,) = intake_all(bucket, StateStore.for_settings(settings), settings)
+    (result,) = intake_all(bucket, open_state(settings), settings)
     path = Path(result.path)
     path.chmod(0o644)
     path.write_bytes(b"tampered bytes")
@@ -123,7 +116,7 @@ def test_altered_original_is_detected(settings: Settings) -> None:
 
 
 def test_state_transitions_and_provenance_versions(settings: Settings) -> None:
-    state = StateStore.for_settings(settings)
+    state = open_state(settings)
     assert state.add_document("a" * 64, 10) is True
     assert state.add_document("a" * 64, 10) is False
     state.add_document("b" * 64, 20)
@@ -147,7 +140,7 @@ def test_state_store_is_shared_by_threads_and_sees_other_stores(settings: Settin
     """One store used from task threads (a connection per thread), and a second store on the same file."""
     from concurrent.futures import ThreadPoolExecutor
 
-    state = StateStore.for_settings(settings)
+    state = open_state(settings)
     shas = [f"{i:064x}" for i in range(40)]
 
     def one(sha: str) -> None:
@@ -156,7 +149,7 @@ def test_state_store_is_shared_by_threads_and_sees_other_stores(settings: Settin
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(one, shas))
-    other = StateStore.for_settings(settings)
+    other = open_state(settings)
     assert other.counts()[INDEXED] == 40
     other.set_state(shas[0], QUARANTINED, code="corrupt_pdf")
     assert state.counts()[QUARANTINED] == 1  # committed writes of another connection are seen at once

@@ -33,7 +33,7 @@ def test_a_failed_run_is_reported_and_the_loop_goes_on(
 
 
 def test_a_second_watch_run_on_the_same_data_stops_at_once(pipeline_settings: Settings) -> None:
-    from athar.storage import open_bucket
+    from app.bucket import open_bucket
     from tests.flows.scans import png_scan
 
     settings = pipeline_settings

@@ -63,13 +63,14 @@ def client(web_settings: Settings) -> Iterator[Any]:
 
 
 def _ingest_like_flows(path: Path, settings: Settings, client: Any) -> tuple[str, ExtractedDocument, Path]:
-    from athar.storage import INDEXED, StateStore, store_original
+    from app.originals import store_original
+    from app.state import INDEXED, open_state
     from flows import steps
     from index.load import load
 
     with path.open("rb") as stream:
         sha256, original, _ = store_original(stream, settings)
-    store = StateStore.for_settings(settings)
+    store = open_state(settings)
     store.add_document(sha256, original.stat().st_size)
     document = replace(steps.inspect_original(original, settings), source=path.name)
     pages = [

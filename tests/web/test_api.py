@@ -143,9 +143,9 @@ def test_unbalanced_quotes_still_search(http: TestClient, corpus: Corpus) -> Non
 
 
 def test_status_lists_counts_and_the_quarantine(http: TestClient, web_settings: Settings) -> None:
-    from athar.storage import QUARANTINED, StateStore
+    from app.state import QUARANTINED, open_state
 
-    store = StateStore.for_settings(web_settings)
+    store = open_state(web_settings)
     bad = "f" * 64
     store.add_document(bad, 10)
     store.set_state(bad, QUARANTINED, code="corrupt_pdf", message="The PDF is damaged; rescan it.")

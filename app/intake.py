@@ -1,0 +1,75 @@
+"""Intake: one bucket object (or one local file) into the originals store and the state store.
+
+:func:`intake` stores the original, records the drop, and only then lets the object leave the
+inbox (``after_intake="move"`` to ``processed/``, or ``"keep"`` and remember key + etag).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from app.bucket import Bucket, BucketObject, key_id
+from app.originals import store_original
+from app.state import StateStore
+from athar.errors import StorageError
+from athar.log import short
+from athar.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What happened to one bucket object: stored as ``sha256``; ``new`` if first time this content."""
+
+    sha256: str
+    path: str
+    new: bool
+    key: str
+    disposition: str
+
+
+def new_objects(bucket: Bucket, state: StateStore) -> list[BucketObject]:
+    """Objects not yet taken in (in "move" mode everything outside processed/ is new)."""
+    return [o for o in bucket.list_objects() if not state.seen(bucket.url, o.key, o.fingerprint)]
+
+
+def intake(bucket: Bucket, obj: BucketObject, state: StateStore, settings: Settings) -> IntakeResult:
+    """Store one object as an original, record the drop, then move or keep it per ``after_intake``."""
+    started = time.monotonic()
+    with bucket.open(obj.key) as stream:
+        sha256, path, newly_stored = store_original(stream, settings)
+    new_document = state.add_document(sha256, path.stat().st_size)
+    disposition = "kept"
+    state.add_drop(sha256, bucket.url, obj, disposition)
+    if settings.after_intake == "move":
+        try:
+            disposition = bucket.move_to_processed(obj.key, sha256)
+        except StorageError as exc:
+            # the original is safe in the store and the drop is remembered: the object just stays
+            disposition = "kept (move failed)"
+            log.warning("intake %s: [%s] object left in the inbox", short(sha256), exc.code)
+        state.set_drop_disposition(bucket.url, obj.key, obj.fingerprint, disposition)
+    log.info(
+        "intake %s: %s document, %d bytes, stored=%s, %.2fs",
+        short(sha256),
+        "new" if new_document else "known",
+        obj.size,
+        newly_stored,
+        time.monotonic() - started,
+    )
+    return IntakeResult(sha256=sha256, path=str(path), new=new_document, key=obj.key, disposition=disposition)
+
+
+def intake_all(bucket: Bucket, state: StateStore, settings: Settings) -> list[IntakeResult]:
+    """Take in every new object of the bucket; an object that fails stays in the inbox for next time."""
+    results = []
+    for obj in new_objects(bucket, state):
+        try:
+            results.append(intake(bucket, obj, state, settings))
+        except StorageError as exc:
+            log.warning("intake of object %s postponed: [%s]", key_id(obj.key), exc.code)
+    return results

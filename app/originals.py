@@ -1,0 +1,86 @@
+"""The content-addressed originals store: ``data_dir/originals/ab/cd/<sha256>``.
+
+Write-once, verified by re-reading, read-only mode. This module is the only one that knows the
+store's layout; everything else asks it for a path by sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from athar.errors import PermanentError, StorageError
+from athar.log import short
+from athar.settings import Settings
+
+CHUNK = 1024 * 1024  # bytes read at a time while hashing and copying
+
+
+class OriginalCorruptedError(PermanentError):
+    """The stored copy does not hash to its name: the disk or the copy is faulty."""
+
+    code = "original_corrupted"
+
+
+
+def original_path(settings: Settings, sha256: str) -> Path:
+    """Where the original with this sha256 lives: ``originals/ab/cd/<sha256>``."""
+    return settings.originals_dir / sha256[:2] / sha256[2:4] / sha256
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def store_original(stream: IO[bytes], settings: Settings) -> tuple[str, Path, bool]:
+    """Copy a stream into the originals store; returns (sha256, path, newly_stored).
+
+    Write-once: existing content is never rewritten. The new copy is verified by
+    re-reading it before it is renamed into place, and made read-only.
+    """
+    settings.originals_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=settings.originals_dir)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in iter(lambda: stream.read(CHUNK), b""):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        sha256 = digest.hexdigest()
+        final = original_path(settings, sha256)
+        if final.exists():
+            verify_original(settings, sha256)
+            return sha256, final, False
+        if sha256_file(tmp) != sha256:
+            raise StorageError("the copy of an original did not verify; retrying the intake.")
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, final)
+        return sha256, final, True
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def verify_original(settings: Settings, sha256: str) -> Path:
+    """Re-hash a stored original; raises if it is missing or altered."""
+    path = original_path(settings, sha256)
+    if not path.exists():
+        raise OriginalCorruptedError(f"original {short(sha256)} is missing from {settings.originals_dir}.")
+    if sha256_file(path) != sha256:
+        raise OriginalCorruptedError(
+            f"original {short(sha256)} no longer matches its sha256; restore it from a backup."
+        )
+    return path
+
+

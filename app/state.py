@@ -1,0 +1,338 @@
+"""The state store: documents and their states, drops (one per object seen in the bucket),
+processing versions (provenance) and flow runs.
+
+Every SQL statement of Athar lives in this module. :class:`StateStore` is the interface the rest
+of the application uses; :class:`SqliteStateStore` is the embedded backend (``data_dir/athar.db``)
+and :func:`open_state` picks the backend for the settings (a PostgreSQL backend can be added here
+without touching the callers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from athar import PIPELINE_VERSION
+from athar.errors import StorageError
+from athar.settings import Settings
+
+if TYPE_CHECKING:
+    from app.bucket import BucketObject
+
+RECEIVED = "received"
+PROCESSING = "processing"
+INDEXED = "indexed"
+QUARANTINED = "quarantined"
+STATES = (RECEIVED, PROCESSING, INDEXED, QUARANTINED)
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+_SCHEMA_READY: set[str] = set()  # databases whose tables this process created or found
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    code TEXT,
+    message TEXT,
+    pipeline_version TEXT,
+    pages INTEGER,
+    mean_confidence REAL,
+    persons INTEGER,
+    first_seen TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS drops (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL REFERENCES documents(sha256),
+    bucket TEXT NOT NULL,
+    object_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    disposition TEXT NOT NULL,
+    pipeline_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS drops_seen ON drops(bucket, object_key, fingerprint);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL REFERENCES documents(sha256),
+    pipeline_version TEXT NOT NULL,
+    processed_at TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    flow TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL,
+    summary TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """One row of the documents table."""
+
+    sha256: str
+    size: int
+    state: str
+    code: str | None
+    message: str | None
+    pipeline_version: str | None
+    pages: int | None
+    mean_confidence: float | None
+    persons: int | None
+    first_seen: str
+    updated: str
+
+
+class SqliteStateStore:
+    """SQLite store of documents, drops, processing versions and runs. Safe across processes and threads.
+
+    Each thread that uses a store gets its own connection, opened on first use and kept for the
+    life of the store (SQLite connections must not be shared between threads); every method is
+    one transaction, committed before it returns.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        key = str(path)
+        if key in _SCHEMA_READY and path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+        _SCHEMA_READY.add(key)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> SqliteStateStore:
+        """The store at ``data_dir/athar.db``."""
+        return cls(settings.data_dir / "athar.db")
+
+    def _connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.row_factory = sqlite3.Row
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:
+                db.close()
+                raise
+            self._local.db = db
+        return db
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = self._connection()
+            with db:  # one transaction: committed on success, rolled back on error
+                yield db
+        except sqlite3.OperationalError as exc:
+            self.close()  # a connection that failed is not reused
+            raise StorageError(f"state store {self.path} is busy or unreadable ({exc}); retry.") from None
+
+    def close(self) -> None:
+        """Close this thread's connection (the next call opens a new one)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            db.close()
+
+    # documents
+    def add_document(self, sha256: str, size: int) -> bool:
+        """Register a document as received; False if it was already known."""
+        stamp = now_iso()
+        with self._connect() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO documents (sha256, size, state, first_seen, updated)"
+                " VALUES (?,?,?,?,?)",
+                (sha256, size, RECEIVED, stamp, stamp),
+            )
+            return cur.rowcount == 1
+
+    def set_state(
+        self, sha256: str, state: str, *, code: str | None = None, message: str | None = None
+    ) -> None:
+        """Move a document to ``state``; ``code``/``message`` explain a quarantine."""
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}")
+        with self._connect() as db:
+            db.execute(
+                "UPDATE documents SET state=?, code=?, message=?, updated=? WHERE sha256=?",
+                (state, code, message, now_iso(), sha256),
+            )
+
+    def record_result(self, sha256: str, summary: dict[str, Any]) -> None:
+        """Mark a document indexed and keep this processing version in its provenance."""
+        stamp = now_iso()
+        with self._connect() as db:
+            db.execute(
+                "UPDATE documents SET state=?, code=NULL, message=NULL, pipeline_version=?, pages=?,"
+                " mean_confidence=?, persons=?, updated=? WHERE sha256=?",
+                (
+                    INDEXED,
+                    summary.get("pipeline_version", PIPELINE_VERSION),
+                    summary.get("pages"),
+                    summary.get("mean_confidence"),
+                    summary.get("persons"),
+                    stamp,
+                    sha256,
+                ),
+            )
+            db.execute(
+                "INSERT INTO versions (sha256, pipeline_version, processed_at, summary) VALUES (?,?,?,?)",
+                (sha256, summary.get("pipeline_version", PIPELINE_VERSION), stamp, json.dumps(summary)),
+            )
+
+    def document(self, sha256: str) -> DocumentState | None:
+        """One document's row, or None."""
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return DocumentState(**dict(row)) if row else None
+
+    def documents(self, state: str | None = None) -> list[DocumentState]:
+        """All documents (optionally in one state), oldest first."""
+        query = (
+            "SELECT * FROM documents" + (" WHERE state=?" if state else "") + " ORDER BY first_seen, sha256"
+        )
+        with self._connect() as db:
+            rows = db.execute(query, (state,) if state else ()).fetchall()
+        return [DocumentState(**dict(r)) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Number of documents per state (every state present, zero if none)."""
+        with self._connect() as db:
+            rows = db.execute("SELECT state, COUNT(*) AS n FROM documents GROUP BY state").fetchall()
+        found = {r["state"]: r["n"] for r in rows}
+        return {s: found.get(s, 0) for s in STATES}
+
+    def versions(self, sha256: str) -> list[dict[str, Any]]:
+        """Every processing of a document, oldest first (its provenance history)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT pipeline_version, processed_at, summary FROM versions WHERE sha256=? ORDER BY id",
+                (sha256,),
+            ).fetchall()
+        return [
+            {
+                "pipeline_version": r["pipeline_version"],
+                "processed_at": r["processed_at"],
+                **json.loads(r["summary"]),
+            }
+            for r in rows
+        ]
+
+    # drops
+    def seen(self, bucket: str, key: str, fingerprint: str) -> bool:
+        """Whether this exact object (key + etag/mtime) was taken in and left in place.
+
+        An object that was moved to processed/ and shows up again is a new drop.
+        """
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT 1 FROM drops WHERE bucket=? AND object_key=? AND fingerprint=?"
+                " AND disposition NOT LIKE 'processed/%'",
+                (bucket, key, fingerprint),
+            ).fetchone()
+        return row is not None
+
+    def add_drop(self, sha256: str, bucket: str, obj: BucketObject, disposition: str) -> None:
+        """Record that ``obj`` was found in ``bucket`` and stored as ``sha256``."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO drops (sha256, bucket, object_key, fingerprint, size, received_at, disposition,"
+                " pipeline_version) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    sha256,
+                    bucket,
+                    obj.key,
+                    obj.fingerprint,
+                    obj.size,
+                    now_iso(),
+                    disposition,
+                    PIPELINE_VERSION,
+                ),
+            )
+
+    def set_drop_disposition(self, bucket: str, key: str, fingerprint: str, disposition: str) -> None:
+        """Update where a drop went after intake (e.g. ``processed/<key>``)."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE drops SET disposition=? WHERE bucket=? AND object_key=? AND fingerprint=?",
+                (disposition, bucket, key, fingerprint),
+            )
+
+    def drops(self, sha256: str | None = None) -> list[dict[str, Any]]:
+        """Drops (of one document, or all), oldest first."""
+        query = "SELECT * FROM drops" + (" WHERE sha256=?" if sha256 else "") + " ORDER BY id"
+        with self._connect() as db:
+            rows = db.execute(query, (sha256,) if sha256 else ()).fetchall()
+        return [dict(r) for r in rows]
+
+    # runs
+    def start_run(self, run_id: str, flow: str) -> None:
+        """Record that a flow run started."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO runs (id, flow, started, status) VALUES (?,?,?,?)",
+                (run_id, flow, now_iso(), "running"),
+            )
+
+    def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None:
+        """Record how a flow run ended, with its counts."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE runs SET finished=?, status=?, summary=? WHERE id=?",
+                (now_iso(), status, json.dumps(summary), run_id),
+            )
+
+    def last_runs(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The most recent runs, newest first."""
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM runs ORDER BY started DESC LIMIT ?", (limit,)).fetchall()
+        return [{**dict(r), "summary": json.loads(r["summary"]) if r["summary"] else None} for r in rows]
+
+
+
+
+class StateStore(Protocol):
+    """What the application asks of a state store (every backend implements this)."""
+
+    def close(self) -> None: ...
+    def add_document(self, sha256: str, size: int) -> bool: ...
+    def set_state(
+        self, sha256: str, state: str, *, code: str | None = None, message: str | None = None
+    ) -> None: ...
+    def record_result(self, sha256: str, summary: dict[str, Any]) -> None: ...
+    def document(self, sha256: str) -> DocumentState | None: ...
+    def documents(self, state: str | None = None) -> list[DocumentState]: ...
+    def counts(self) -> dict[str, int]: ...
+    def versions(self, sha256: str) -> list[dict[str, Any]]: ...
+    def seen(self, bucket: str, key: str, fingerprint: str) -> bool: ...
+    def add_drop(self, sha256: str, bucket: str, obj: BucketObject, disposition: str) -> None: ...
+    def set_drop_disposition(self, bucket: str, key: str, fingerprint: str, disposition: str) -> None: ...
+    def drops(self, sha256: str | None = None) -> list[dict[str, Any]]: ...
+    def start_run(self, run_id: str, flow: str) -> None: ...
+    def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None: ...
+    def last_runs(self, limit: int = 10) -> list[dict[str, Any]]: ...
+
+
+def open_state(settings: Settings) -> StateStore:
+    """The state store for these settings (today always SQLite at ``data_dir/athar.db``)."""
+    return SqliteStateStore.for_settings(settings)
