@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.bucket import Bucket, BucketObject, key_id
 from app.originals import store_original
 from app.state import StateStore
-from athar.errors import StorageError
+from athar.errors import StorageError, UnreadablePathError
 from athar.log import short
 from athar.settings import Settings
 
@@ -73,3 +74,21 @@ def intake_all(bucket: Bucket, state: StateStore, settings: Settings) -> list[In
         except StorageError as exc:
             log.warning("intake of object %s postponed: [%s]", key_id(obj.key), exc.code)
     return results
+
+
+def intake_file(path: Path, settings: Settings, state: StateStore) -> IntakeResult:
+    """Store a local file (named on the command line) as an original and record it as a drop.
+
+    The drop's bucket is the file's folder and its key the file name (data, as for bucket objects);
+    the file itself is only read, never moved.
+    """
+    try:
+        info = path.stat()
+        with path.open("rb") as stream:
+            sha256, stored, _ = store_original(stream, settings)
+    except OSError as exc:
+        raise UnreadablePathError(f"{path}: cannot be read ({exc.strerror}).") from None
+    new_document = state.add_document(sha256, stored.stat().st_size)
+    obj = BucketObject(key=path.name, size=info.st_size, fingerprint=f"{info.st_size}:{info.st_mtime}")
+    state.add_drop(sha256, str(path.resolve().parent), obj, "kept")
+    return IntakeResult(sha256=sha256, path=str(stored), new=new_document, key=path.name, disposition="kept")

@@ -11,8 +11,11 @@ Stages pass records and file paths to each other, never decoded images.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import types
+import typing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self, Union
 
 BBox = tuple[int, int, int, int]
 """Pixel box on the (rotation-corrected) page image: x0, y0, x1, y1."""
@@ -28,14 +31,70 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _build(hint: Any, value: Any) -> Any:
+    """``value`` (plain JSON data) as the type ``hint`` describes: records, tuples, dicts, Optional."""
+    if value is None or hint is Any:
+        return value
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        for option in options[:-1]:
+            try:
+                return _build(option, value)
+            except (TypeError, ValueError, KeyError):
+                continue
+        return _build(options[-1], value)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_build(args[0], v) for v in value)
+        return tuple(_build(a, v) for a, v in zip(args, value, strict=True))
+    if origin is list:
+        return [_build(args[0], v) for v in value]
+    if origin is dict:
+        return {_build(args[0], k): _build(args[1], v) for k, v in value.items()}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise TypeError(f"{hint.__name__} from {type(value).__name__}")
+        return _from_dict(hint, value)
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, str, bool) and not isinstance(value, hint):
+        raise TypeError(f"expected {hint.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _from_dict(cls: type, data: dict[str, Any]) -> Any:
+    hints = _hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{name: _build(hints[name], value) for name, value in data.items() if name in known})
+
+
 class Record:
-    """Mixin: JSON view of a frozen dataclass. Records use slots: a long document holds many words."""
+    """Mixin: JSON view of a frozen dataclass. Records use slots: a long document holds many words.
+
+    ``from_json(to_json(r)) == r`` for every record: ``from_json`` is driven by the dataclass
+    fields and their type hints (nested records, tuples, dicts, Optional), so fields added later
+    round-trip without more code. Keys it does not know are ignored; missing keys take the
+    field's default.
+    """
 
     __slots__ = ()
 
     def to_json(self) -> dict[str, Any]:
         result = _plain(self)
         assert isinstance(result, dict)
+        return result
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        """Rebuild the record from its :meth:`to_json` form."""
+        result: Self = _from_dict(cls, data)
         return result
 
 

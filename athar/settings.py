@@ -6,8 +6,10 @@ Prefect server by setting variables, never by changing code.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,8 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NAME_WORDS = PROJECT_ROOT / "ocr" / "data" / "name-words.txt"
 
 
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
@@ -27,8 +29,8 @@ def _int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name}={raw!r} is not a whole number; set it to e.g. {default}.") from None
 
 
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
@@ -37,25 +39,25 @@ def _float(name: str, default: float) -> float:
         raise ConfigurationError(f"{name}={raw!r} is not a number; set it to e.g. {default}.") from None
 
 
-def _str(name: str, default: str | None) -> str | None:
-    raw = os.environ.get(name)
+def _str(env: Mapping[str, str], name: str, default: str | None) -> str | None:
+    raw = env.get(name)
     return default if raw is None or raw == "" else raw
 
 
-def _user_words(name: str, default: str | None) -> str | None:
-    raw = _str(name, default)
+def _user_words(env: Mapping[str, str], name: str, default: str | None) -> str | None:
+    raw = _str(env, name, default)
     return None if raw is None or raw.lower() in ("none", "0", "off", "no") else raw
 
 
-def _heap(name: str, default: str) -> str:
-    heap = _str(name, default) or default
+def _heap(env: Mapping[str, str], name: str, default: str) -> str:
+    heap = _str(env, name, default) or default
     if not heap[:-1].isdigit() or heap[-1].lower() not in "mg":
         raise ConfigurationError(f"{name}={heap!r}: use a size such as 512m or 1g.")
     return heap
 
 
-def _delays(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
-    raw = _str(name, None)
+def _delays(env: Mapping[str, str], name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    raw = _str(env, name, None)
     if raw is None:
         return default
     try:
@@ -99,7 +101,7 @@ class Settings:
     # Search engine
     search_url: str = "http://127.0.0.1:9200"
     search_user: str | None = None
-    search_password: str | None = None
+    search_password: str | None = field(default=None, repr=False)  # a secret: never printed
     search_ca: str | None = None
     search_verify: bool = True
     index_prefix: str = "athar"
@@ -111,10 +113,17 @@ class Settings:
     # Bucket / intake
     inbox: str = "./inbox"
     s3_endpoint: str | None = None
-    s3_key: str | None = None
-    s3_secret: str | None = None
+    s3_key: str | None = field(default=None, repr=False)  # a secret: never printed
+    s3_secret: str | None = field(default=None, repr=False)  # a secret: never printed
     s3_region: str | None = None
     after_intake: str = "move"  # "move" to processed/ or "keep" (remember by key)
+    # Faces: the local Prefect server, the web app and its authentication, the watcher
+    prefect_port: int = 4200
+    web_port: int = 8000
+    web_token: str | None = field(default=None, repr=False)  # a secret: never printed
+    web_user: str | None = None
+    web_password: str | None = field(default=None, repr=False)  # a secret: never printed
+    watch_interval: float = 10.0  # seconds between checks of `athar watch` (`athar up` checks every 5)
 
     @property
     def originals_dir(self) -> Path:
@@ -133,42 +142,83 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def load_settings() -> Settings:
-    """Read ``ATHAR_*`` environment variables over the embedded defaults."""
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read ``ATHAR_*`` environment variables (or ``environ``) over the embedded defaults."""
+    env = os.environ if environ is None else environ
     base = Settings()
-    data_dir = Path(_str("ATHAR_DATA_DIR", str(base.data_dir)) or base.data_dir)
-    after = _str("ATHAR_AFTER_INTAKE", base.after_intake) or base.after_intake
+    data_dir = Path(_str(env, "ATHAR_DATA_DIR", str(base.data_dir)) or base.data_dir)
+    after = _str(env, "ATHAR_AFTER_INTAKE", base.after_intake) or base.after_intake
     if after not in ("move", "keep"):
         raise ConfigurationError(f"ATHAR_AFTER_INTAKE={after!r}: use 'move' or 'keep'.")
     return Settings(
         data_dir=data_dir,
-        lang=_str("ATHAR_LANG", base.lang) or base.lang,
-        dpi=_int("ATHAR_DPI", base.dpi),
-        jobs=max(1, _int("ATHAR_JOBS", base.jobs)),
-        tessdata_dir=_str("ATHAR_TESSDATA_DIR", _default_tessdata()),
-        psm=_int("ATHAR_PSM", base.psm),
-        digit_pass=(_str("ATHAR_DIGIT_PASS", "1") or "1") not in ("0", "false", "no"),
-        max_pixels=_int("ATHAR_MAX_PIXELS", base.max_pixels),
-        max_pages=_int("ATHAR_MAX_PAGES", base.max_pages),
-        max_file_bytes=_int("ATHAR_MAX_FILE_BYTES", base.max_file_bytes),
-        tesseract_timeout=_float("ATHAR_TESSERACT_TIMEOUT", base.tesseract_timeout),
-        user_words=_user_words("ATHAR_USER_WORDS", base.user_words),
-        ner_model_dir=_str("ATHAR_NER_MODEL_DIR", None),
-        search_url=_str("ATHAR_SEARCH_URL", base.search_url) or base.search_url,
-        search_user=_str("ATHAR_SEARCH_USER", None),
-        search_password=_str("ATHAR_SEARCH_PASSWORD", None),
-        search_ca=_str("ATHAR_SEARCH_CA", None),
-        search_verify=(_str("ATHAR_SEARCH_VERIFY", "1") or "1") not in ("0", "false", "no"),
-        index_prefix=_str("ATHAR_INDEX_PREFIX", base.index_prefix) or base.index_prefix,
-        node_port=_int("ATHAR_NODE_PORT", base.node_port),
-        node_heap=_heap("ATHAR_NODE_HEAP", base.node_heap),
-        node_java_options=tuple(shlex.split(_str("ATHAR_NODE_JAVA_OPTS", "") or "")),
-        nlp_max_chars=max(1, _int("ATHAR_NLP_MAX_CHARS", base.nlp_max_chars)),
-        retry_delays=_delays("ATHAR_RETRY_DELAYS", base.retry_delays),
-        inbox=_str("ATHAR_INBOX", base.inbox) or base.inbox,
-        s3_endpoint=_str("ATHAR_S3_ENDPOINT", None),
-        s3_key=_str("ATHAR_S3_KEY", None),
-        s3_secret=_str("ATHAR_S3_SECRET", None),
-        s3_region=_str("ATHAR_S3_REGION", None),
+        lang=_str(env, "ATHAR_LANG", base.lang) or base.lang,
+        dpi=_int(env, "ATHAR_DPI", base.dpi),
+        jobs=max(1, _int(env, "ATHAR_JOBS", base.jobs)),
+        tessdata_dir=_str(env, "ATHAR_TESSDATA_DIR", _default_tessdata()),
+        psm=_int(env, "ATHAR_PSM", base.psm),
+        digit_pass=(_str(env, "ATHAR_DIGIT_PASS", "1") or "1") not in ("0", "false", "no"),
+        max_pixels=_int(env, "ATHAR_MAX_PIXELS", base.max_pixels),
+        max_pages=_int(env, "ATHAR_MAX_PAGES", base.max_pages),
+        max_file_bytes=_int(env, "ATHAR_MAX_FILE_BYTES", base.max_file_bytes),
+        tesseract_timeout=_float(env, "ATHAR_TESSERACT_TIMEOUT", base.tesseract_timeout),
+        user_words=_user_words(env, "ATHAR_USER_WORDS", base.user_words),
+        ner_model_dir=_str(env, "ATHAR_NER_MODEL_DIR", None),
+        search_url=_str(env, "ATHAR_SEARCH_URL", base.search_url) or base.search_url,
+        search_user=_str(env, "ATHAR_SEARCH_USER", None),
+        search_password=_str(env, "ATHAR_SEARCH_PASSWORD", None),
+        search_ca=_str(env, "ATHAR_SEARCH_CA", None),
+        search_verify=(_str(env, "ATHAR_SEARCH_VERIFY", "1") or "1") not in ("0", "false", "no"),
+        index_prefix=_str(env, "ATHAR_INDEX_PREFIX", base.index_prefix) or base.index_prefix,
+        node_port=_int(env, "ATHAR_NODE_PORT", base.node_port),
+        node_heap=_heap(env, "ATHAR_NODE_HEAP", base.node_heap),
+        node_java_options=tuple(shlex.split(_str(env, "ATHAR_NODE_JAVA_OPTS", "") or "")),
+        nlp_max_chars=max(1, _int(env, "ATHAR_NLP_MAX_CHARS", base.nlp_max_chars)),
+        retry_delays=_delays(env, "ATHAR_RETRY_DELAYS", base.retry_delays),
+        inbox=_str(env, "ATHAR_INBOX", base.inbox) or base.inbox,
+        s3_endpoint=_str(env, "ATHAR_S3_ENDPOINT", None),
+        s3_key=_str(env, "ATHAR_S3_KEY", None),
+        s3_secret=_str(env, "ATHAR_S3_SECRET", None),
+        s3_region=_str(env, "ATHAR_S3_REGION", None),
         after_intake=after,
+        prefect_port=_int(env, "ATHAR_PREFECT_PORT", base.prefect_port),
+        web_port=_int(env, "ATHAR_WEB_PORT", base.web_port),
+        web_token=_str(env, "ATHAR_WEB_TOKEN", None),
+        web_user=_str(env, "ATHAR_WEB_USER", None),
+        web_password=_str(env, "ATHAR_WEB_PASSWORD", None),
+        watch_interval=_float(env, "ATHAR_WATCH_INTERVAL", base.watch_interval),
     )
+
+
+_OVERRIDES: list[Settings] = []
+
+
+@contextlib.contextmanager
+def override_settings(settings: Settings) -> Iterator[Settings]:
+    """Within the block, :func:`current_settings` returns ``settings`` (in-process runs, tests)."""
+    _OVERRIDES.append(settings)
+    try:
+        yield settings
+    finally:
+        _OVERRIDES.remove(settings)
+
+
+def current_settings() -> Settings:
+    """The settings of the current run: an :func:`override_settings` in force, else the environment.
+
+    Flow runs read their settings here, inside the run: settings (and the secrets in them) are
+    never flow parameters.
+    """
+    return _OVERRIDES[-1] if _OVERRIDES else load_settings()
+
+
+def prefect_ui_url(environ: Mapping[str, str] | None = None) -> str:
+    """The Prefect UI: ``PREFECT_UI_URL``, else derived from ``PREFECT_API_URL``, else the local default."""
+    env = os.environ if environ is None else environ
+    ui = env.get("PREFECT_UI_URL")
+    if ui:
+        return ui
+    api = env.get("PREFECT_API_URL", "")
+    if api.rstrip("/").endswith("/api"):
+        return api.rstrip("/")[: -len("/api")]
+    return f"http://127.0.0.1:{load_settings(env).prefect_port}"

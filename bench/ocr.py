@@ -200,7 +200,7 @@ def peak_rss_of_extract(pdf: Path, jobs: int, data_dir: Path) -> tuple[float, fl
     """Peak RSS (MiB) of one `athar extract` run: (main process, largest OCR worker), sampled from /proc."""
     env = dict(os.environ, ATHAR_DATA_DIR=str(data_dir))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "athar.cli", "extract", "--jobs", str(jobs), str(pdf)],
+        [sys.executable, "-m", "cli", "extract", "--jobs", str(jobs), str(pdf)],
         stdout=subprocess.DEVNULL,
         env=env,
         cwd=ROOT,

@@ -186,9 +186,9 @@ def main() -> None:
     from prefect.testing.utilities import prefect_test_harness
 
     from app.bucket import open_bucket
+    from app.process import ocr_executor
+    from app.steps import prepare_index
     from athar.settings import load_settings
-    from flows.process import ocr_executor
-    from flows.steps import prepare_index
     from flows.watch import run_watch_bucket
     from index import node
     from index.client import make_client

@@ -1,17 +1,13 @@
-"""Run bookkeeping: a row in the state store's runs table and a Prefect table artifact per run."""
+"""Run bookkeeping for Prefect: the flow run's id and the run's table artifact."""
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import uuid
 from collections.abc import Iterator
 
-from app.state import open_state
+from app.reports import DocumentSummary, recorded_run, report_rows
 from athar.settings import Settings
-from flows.steps import DocumentSummary, report_rows
-
-log = logging.getLogger(__name__)
 
 
 def current_run_id() -> str:
@@ -35,33 +31,7 @@ def publish(summaries: list[DocumentSummary], flow_name: str) -> None:
 
 
 @contextlib.contextmanager
-def recorded_run(settings: Settings, flow_name: str) -> Iterator[list[DocumentSummary]]:
-    """Record the run in the state store; the caller appends summaries; publish them at the end."""
-    store = open_state(settings)
-    run_id = current_run_id()
-    store.start_run(run_id, flow_name)
-    summaries: list[DocumentSummary] = []
-    status = "failed"
-    try:
+def prefect_run(settings: Settings, flow_name: str) -> Iterator[list[DocumentSummary]]:
+    """:func:`app.reports.recorded_run` under the Prefect flow run's id, publishing its artifact."""
+    with recorded_run(settings, flow_name, current_run_id(), publish) as summaries:
         yield summaries
-        status = "completed"
-    finally:
-        counts: dict[str, int] = {}
-        for s in summaries:
-            counts[s.state] = counts.get(s.state, 0) + 1
-        store.finish_run(
-            run_id,
-            status,
-            {
-                "documents": len(summaries),
-                "pages": sum(s.pages for s in summaries),
-                "persons": sum(s.persons for s in summaries),
-                "ocr_reused": sum(s.ocr_reused for s in summaries),
-                **counts,
-            },
-        )
-        if summaries:
-            try:
-                publish(summaries, flow_name)
-            except Exception as exc:  # the report must never fail the run
-                log.warning("could not publish the run artifact: %s", type(exc).__name__)

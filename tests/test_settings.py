@@ -57,7 +57,7 @@ def test_settings_are_plain_values() -> None:
 
 
 def test_tesseract_word_list_is_shipped_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.steps import ocr_cache_key
+    from app.ocr_cache import ocr_cache_key
 
     monkeypatch.delenv("ATHAR_USER_WORDS", raising=False)
     settings = load_settings()
@@ -71,7 +71,7 @@ def test_tesseract_word_list_is_shipped_and_can_be_turned_off(monkeypatch: pytes
 
 
 def test_cached_ocr_is_not_reused_after_the_model_changes(tmp_path: Path) -> None:
-    from flows.steps import ocr_cache_key
+    from app.ocr_cache import ocr_cache_key
 
     model = tmp_path / "ara.traineddata"
     model.write_bytes(b"one model")

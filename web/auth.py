@@ -12,11 +12,11 @@ import binascii
 import hashlib
 import hmac
 import ipaddress
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from athar.errors import ConfigurationError
+from athar.settings import Settings, load_settings
 
 TOKEN_COOKIE = "athar_token"
 MIN_TOKEN_LENGTH = 16
@@ -40,11 +40,13 @@ class AuthConfig:
 
 
 def auth_from_env(environ: Mapping[str, str] | None = None) -> AuthConfig:
-    """Read ``ATHAR_WEB_TOKEN`` / ``ATHAR_WEB_USER`` / ``ATHAR_WEB_PASSWORD``; reject half or weak set-ups."""
-    env = os.environ if environ is None else environ
-    token = env.get("ATHAR_WEB_TOKEN") or None
-    user = env.get("ATHAR_WEB_USER") or None
-    password = env.get("ATHAR_WEB_PASSWORD") or None
+    """``ATHAR_WEB_TOKEN`` / ``ATHAR_WEB_USER`` / ``ATHAR_WEB_PASSWORD`` (read by athar.settings)."""
+    return auth_from_settings(load_settings(environ))
+
+
+def auth_from_settings(settings: Settings) -> AuthConfig:
+    """The web authentication of ``settings``; rejects half or weak set-ups."""
+    token, user, password = settings.web_token, settings.web_user, settings.web_password
     if bool(user) != bool(password):
         raise ConfigurationError(
             "Set both ATHAR_WEB_USER and ATHAR_WEB_PASSWORD, or neither.", code="web_auth"

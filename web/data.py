@@ -7,14 +7,14 @@ one page, the persons of a page) are plain id/term reads of the indices ``index.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
-from app.state import QUARANTINED, open_state
+from app.state import open_state
+from app.status import status_report
 from athar.errors import PermanentError
-from athar.settings import Settings
+from athar.settings import Settings, prefect_ui_url
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_QUERY_CHARS = 10_000
@@ -196,26 +196,12 @@ def provenance(settings: Settings, sha256: str) -> dict[str, Any]:
     }
 
 
-def prefect_ui_url() -> str:
-    """The Prefect UI: ``PREFECT_UI_URL``, else derived from ``PREFECT_API_URL``, else the local default."""
-    ui = os.environ.get("PREFECT_UI_URL")
-    if ui:
-        return ui
-    api = os.environ.get("PREFECT_API_URL", "")
-    if api.rstrip("/").endswith("/api"):
-        return api.rstrip("/")[: -len("/api")]
-    return "http://127.0.0.1:4200"
-
-
 def operator_status(settings: Settings, runs: int = 10) -> dict[str, Any]:
     """Counts per state, recent runs and quarantined documents (codes and messages, never content)."""
-    store = open_state(settings)
+    report = status_report(settings, runs)
     return {
-        "counts": store.counts(),
-        "runs": store.last_runs(runs),
-        "quarantined": [
-            {"sha256": d.sha256, "code": d.code, "message": d.message, "since": d.updated}
-            for d in store.documents(QUARANTINED)
-        ],
+        "counts": report["counts"],
+        "runs": report["runs"],
+        "quarantined": report["quarantined"],
         "prefect_ui": prefect_ui_url(),
     }

@@ -1,6 +1,6 @@
 """Page scans for display: the word boxes of a page and an image those boxes fit.
 
-Word boxes come from the OCR kept per page (the flows' OCR cache JSON, else the hOCR file the
+Word boxes come from the OCR kept per page (the OCR cache, :mod:`app.ocr_cache`, else the hOCR file the
 OCR stage wrote). The image is the upright page the OCR stage saved when it still exists, else the
 page is rendered again from the stored original (turned by the rotation OCR applied) and scaled to
 the OCR page size, so the boxes line up. Rendered images are cached as JPEG under
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html.parser
 import io
-import json
 import logging
 import re
 import warnings
@@ -19,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.ocr_cache import latest_cached_page
 from athar.arabic import normalize_arabic
 from athar.errors import CorruptFileError, ImageTooLargeError, PermanentError, ToolMissingError
-from athar.log import short
 from athar.records import OcrWord, join_words
 from athar.settings import Settings
 
@@ -54,17 +53,8 @@ class PageLayout:
 
 
 def _from_cache(settings: Settings, sha256: str, page: int) -> PageLayout | None:
-    folder = settings.data_dir / "cache" / "ocr" / sha256
-    candidates = sorted(folder.glob(f"p{page:05d}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    if not candidates:
-        return None
-    from flows.steps import ocr_page_from_json
-
-    try:
-        data = json.loads(candidates[0].read_text(encoding="utf-8"))
-        ocr = ocr_page_from_json(data)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        log.warning("cached OCR of %s page %d is unreadable; no word boxes", short(sha256), page)
+    ocr = latest_cached_page(settings, sha256, page)
+    if ocr is None:
         return None
     return PageLayout(
         width=ocr.width,
@@ -73,7 +63,7 @@ def _from_cache(settings: Settings, sha256: str, page: int) -> PageLayout | None
         dpi=ocr.dpi,
         rotation=ocr.preprocessing.rotation,
         skew=ocr.preprocessing.skew_angle,
-        image=data.get("image"),
+        image=ocr.image,
         origin="ocr-cache",
     )
 

@@ -6,10 +6,10 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from app.feed import DocumentJob, PageFeed
 from athar.errors import PermanentError, RetryableError
 from athar.records import OcrPage, PageImage, Preprocessing, SourceDocument
 from athar.settings import Settings
-from flows.feed import DocumentJob, PageFeed
 from ocr.pipeline import new_executor
 
 SHA = "ab" * 32

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app import ocr_cache
 from app.bucket import open_bucket
 from app.originals import verify_original
 from app.state import INDEXED, PROCESSING, QUARANTINED, RECEIVED, open_state
 from athar.settings import PROJECT_ROOT, Settings
-from flows import steps
 from flows.watch import run_watch_bucket
 from tests.flows.scans import Scan, pdf_scan, png_scan
 
@@ -160,10 +160,10 @@ def test_killed_run_resumes_without_reocr_of_finished_pages(
     scan = pdf_scan([11, 12, 13, 14, 15, 16], "court_record", "محضر جلسة.pdf", tmp_path)
     sha = hashlib.sha256(scan.data).hexdigest()
     open_bucket(settings).put(scan.name, scan.data)
-    cache = steps.ocr_cache_dir(settings, sha)
+    cache = ocr_cache.ocr_cache_dir(settings, sha)
 
     child = subprocess.Popen(
-        [sys.executable, "-m", "athar.cli", "watch", "--once"],
+        [sys.executable, "-m", "cli", "watch", "--once"],
         env=_child_env(settings),
         start_new_session=True,
         stdout=subprocess.DEVNULL,
@@ -212,7 +212,7 @@ def test_reprocess_low_confidence_pages_keeps_previous_version_from_s3(
     open_bucket(settings).put(scan.name, scan.data)
     assert run_watch_bucket(settings)[INDEXED] == 1
     assert fs.exists(f"reprocess/inbox/processed/{scan.name}")
-    cached = steps.ocr_cache_path(settings, sha, 1)
+    cached = ocr_cache.ocr_cache_path(settings, sha, 1)
     before = cached.stat().st_mtime_ns
 
     result = run_reprocess(settings, below_confidence=101.0)  # every page is below 101
@@ -233,7 +233,7 @@ def test_reprocess_all_keeping_ocr_reads_no_page_again(pipeline_settings: Settin
     sha = hashlib.sha256(scan.data).hexdigest()
     open_bucket(settings).put(scan.name, scan.data)
     assert run_watch_bucket(settings)[INDEXED] == 1
-    cached = steps.ocr_cache_path(settings, sha, 1)
+    cached = ocr_cache.ocr_cache_path(settings, sha, 1)
     before = cached.stat().st_mtime_ns
     store = open_state(settings)
     indexed = [d.sha256 for d in store.documents(INDEXED)]

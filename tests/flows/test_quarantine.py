@@ -9,8 +9,9 @@ import pytest
 from app.bucket import open_bucket
 from app.originals import verify_original
 from app.state import QUARANTINED, open_state
+from app.watch import has_work
 from athar.settings import Settings
-from flows.watch import has_work, run_watch_bucket
+from flows.watch import run_watch_bucket
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -47,7 +47,7 @@ def test_up_serves_the_watcher_reuses_and_stops_children_on_ctrl_c(tmp_path: Pat
     command = [
         sys.executable,
         "-m",
-        "athar.cli",
+        "cli",
         "up",
         "--no-node",
         "--prefect-port",
@@ -67,7 +67,7 @@ def test_up_serves_the_watcher_reuses_and_stops_children_on_ctrl_c(tmp_path: Pat
         }
         # a bad scan dropped into the inbox is taken in and quarantined by the watcher
         (inbox / "ليس مسحاً.pdf").write_bytes("نص فقط".encode())
-        status = [sys.executable, "-m", "athar.cli", "status", "--json"]
+        status = [sys.executable, "-m", "cli", "status", "--json"]
 
         def quarantined() -> bool:
             out = subprocess.run(status, env=env, capture_output=True, text=True, check=True).stdout

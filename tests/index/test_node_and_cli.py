@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from athar.cli import main
 from athar.errors import ConfigurationError, ToolMissingError
 from athar.settings import Settings, load_settings
+from cli.main import main
 from index import node
 from index.load import load
 from tests.index.records import document, person

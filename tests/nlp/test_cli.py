@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from athar.cli import main
+from cli.main import main
 
 TEXT = "المدعو خالد يوسف العلي والدته مريم تولد حماة ١٩٧٩ أوقف بتاريخ ١٢ آذار ٢٠١٣ في الفرع ٢١٥"
 

@@ -63,9 +63,10 @@ def client(web_settings: Settings) -> Iterator[Any]:
 
 
 def _ingest_like_flows(path: Path, settings: Settings, client: Any) -> tuple[str, ExtractedDocument, Path]:
+    from app import steps
     from app.originals import store_original
+    from app.reports import summarize
     from app.state import INDEXED, open_state
-    from flows import steps
     from index.load import load
 
     with path.open("rb") as stream:
@@ -83,7 +84,7 @@ def _ingest_like_flows(path: Path, settings: Settings, client: Any) -> tuple[str
     )
     report = load(client, settings, [extracted], refresh=True)
     assert report.ok, report.failures
-    store.record_result(sha256, steps.summarize(extracted, INDEXED).to_json())
+    store.record_result(sha256, summarize(extracted, INDEXED).to_json())
     shutil.rmtree(settings.pages_dir / sha256, ignore_errors=True)  # as flows/process.py does
     return sha256, extracted, original
 

@@ -74,7 +74,7 @@ def test_binding_beyond_loopback_needs_authentication() -> None:
 def test_serve_command_refuses_open_bind(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from athar.cli import main
+    from cli.main import main
 
     for name in ("ATHAR_WEB_TOKEN", "ATHAR_WEB_USER", "ATHAR_WEB_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
@@ -184,7 +184,7 @@ def test_serve_command_answers_on_loopback(tmp_path: Any, search_url: str) -> No
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATHAR_WEB_")}
     env.update(ATHAR_DATA_DIR=str(tmp_path), ATHAR_SEARCH_URL=search_url)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "athar.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

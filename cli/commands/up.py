@@ -24,8 +24,6 @@ from typing import Any
 from athar.errors import ToolFailedError
 from athar.settings import PROJECT_ROOT, Settings, load_settings
 
-DEFAULT_PREFECT_PORT = 4200
-
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
@@ -35,10 +33,15 @@ def register(sub: Any) -> None:
         "--interval", type=float, default=5.0, help="seconds between inbox checks (default 5)"
     )
     parser.add_argument(
-        "--prefect-port", type=int, default=int(os.environ.get("ATHAR_PREFECT_PORT", DEFAULT_PREFECT_PORT))
+        "--prefect-port",
+        type=int,
+        default=None,
+        help="local Prefect server port (default ATHAR_PREFECT_PORT, 4200)",
     )
     parser.add_argument("--no-node", action="store_true", help="do not start the embedded search node")
-    parser.add_argument("--web-port", type=int, default=8000, help="web search port (default 8000)")
+    parser.add_argument(
+        "--web-port", type=int, default=None, help="web search port (default ATHAR_WEB_PORT, 8000)"
+    )
     parser.add_argument("--no-web", action="store_true", help="do not start the researchers' web search")
     parser.set_defaults(func=run)
 
@@ -124,7 +127,7 @@ def _prefect_env(settings: Settings, port: int) -> dict[str, str]:
             "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             # our own loggers (sha256/page/count/code lines only) also show in the Prefect UI
-            "PREFECT_LOGGING_EXTRA_LOGGERS": "athar,flows,ocr,nlp,index",
+            "PREFECT_LOGGING_EXTRA_LOGGERS": "athar,app,flows,ocr,nlp,index",
             "PREFECT_SERVER_API_HOST": "127.0.0.1",
             "PREFECT_SERVER_API_PORT": str(port),
             "ATHAR_DATA_DIR": str(settings.data_dir),
@@ -157,6 +160,8 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     settings = load_settings()
+    args.prefect_port = args.prefect_port or settings.prefect_port
+    args.web_port = args.web_port or settings.web_port
     children = Children(settings.data_dir / "run")
     bin_dir = Path(sys.executable).parent
     node_started = False
@@ -203,8 +208,8 @@ def run(args: argparse.Namespace) -> int:
             ("flows-serve", "flows.serve", ["-m", "flows.serve", "--watch-on-demand"], "serving the flows"),
             (
                 "watcher",
-                "athar.cli watch",
-                ["-m", "athar.cli", "watch", "--interval", str(args.interval)],
+                "-m cli watch",
+                ["-m", "cli", "watch", "--interval", str(args.interval)],
                 f"watching the inbox (every {args.interval:g} s)",
             ),
         ]
@@ -212,8 +217,8 @@ def run(args: argparse.Namespace) -> int:
             own.append(
                 (
                     "web",
-                    "athar.cli serve",
-                    ["-m", "athar.cli", "serve", "--port", str(args.web_port)],
+                    "-m cli serve",
+                    ["-m", "cli", "serve", "--port", str(args.web_port)],
                     "web search",
                 )
             )

@@ -1,4 +1,4 @@
-"""`athar` command line: one sub-command per module in :mod:`athar.commands`.
+"""`athar` command line: one sub-command per module in :mod:`cli.commands`.
 
 Each command module defines ``register(subparsers)`` and imports its stage
 lazily, so `athar --help` stays fast and a missing optional stage does not
@@ -42,9 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         try:
-            module = importlib.import_module(f"athar.commands.{name}")
+            module = importlib.import_module(f"cli.commands.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"athar.commands.{name}":
+            if exc.name == f"cli.commands.{name}":
                 continue  # that capability is not built yet
             raise
         module.register(sub)

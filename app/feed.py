@@ -1,6 +1,6 @@
 """Feed rendered pages of many documents to one OCR process pool, a bounded number at a time.
 
-Plain Python (no Prefect), used by :mod:`flows.process`. At most ``2 × jobs`` pages are in
+Plain Python, used by :mod:`app.process`. At most ``2 × jobs`` pages are in
 flight, so memory and disk stay flat whatever the batch size, and both the workers and the
 renderer stay busy: the next pages are rendered while the current ones are recognised, across
 document boundaries. A page whose recognition raises :class:`~athar.errors.RetryableError`
@@ -17,11 +17,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
+from app import steps
 from athar.errors import AtharError, PermanentError, RetryableError
 from athar.log import short
 from athar.records import OcrPage, PageFailure, PageImage, SourceDocument
 from athar.settings import Settings
-from flows import steps
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,6 @@ import argparse
 import json
 from typing import Any
 
-from app.state import QUARANTINED, open_state
 from athar.log import short
 from athar.settings import load_settings
 
@@ -19,20 +18,10 @@ def register(sub: Any) -> None:
 
 
 def status_report(runs: int = 5) -> dict[str, Any]:
-    """Counts per state, recent runs and quarantined documents, as plain data."""
-    settings = load_settings()
-    store = open_state(settings)
-    quarantined = [
-        {"sha256": d.sha256, "code": d.code, "message": d.message, "since": d.updated}
-        for d in store.documents(QUARANTINED)
-    ]
-    return {
-        "data_dir": str(settings.data_dir),
-        "inbox": settings.inbox,
-        "counts": store.counts(),
-        "runs": store.last_runs(runs),
-        "quarantined": quarantined,
-    }
+    """Counts per state, recent runs and quarantined documents, as plain data (:mod:`app.status`)."""
+    from app.status import status_report as report
+
+    return report(load_settings(), runs)
 
 
 def run(args: argparse.Namespace) -> int:

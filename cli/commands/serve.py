@@ -15,7 +15,7 @@ from athar.settings import load_settings
 def register(sub: Any) -> None:
     parser = sub.add_parser("serve", help="web search for researchers (pages + JSON API under /api)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--port", type=int, default=None, help="port (default ATHAR_WEB_PORT, 8000)")
     parser.set_defaults(func=run)
 
 
@@ -23,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
     from athar.errors import ConfigurationError, ToolMissingError
     from web.auth import auth_from_env, check_bind
 
+    settings = load_settings()
+    args.port = args.port or settings.web_port
     auth = auth_from_env()
     check_bind(args.host, auth)
     if not 0 < args.port < 65536:
@@ -35,7 +37,6 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     from web.app import create_app
 
-    settings = load_settings()
     app = create_app(settings, auth=auth)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(

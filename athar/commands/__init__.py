@@ -1,1 +1,0 @@
-"""One module per `athar` sub-command; see :mod:`athar.cli`."""

@@ -1,0 +1,1 @@
+"""One module per `athar` sub-command; see :mod:`cli.main`."""
