@@ -1,4 +1,4 @@
-"""Serve the three flows as deployments from one process (what `athar up` runs as a child).
+"""Serve the flows of :mod:`flows.deployments` from one process (what `athar up` runs as a child).
 
 ``python -m flows.serve [--interval SECONDS | --watch-on-demand]``: `watch-bucket` on an
 interval schedule (one run at a time), `process-document` and `reprocess` on demand. The
@@ -15,32 +15,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-WATCH_INTERVAL = 30.0
+from flows.deployments import WATCH_INTERVAL, runner_deployments
 
 
 def deployments(interval: float | None = WATCH_INTERVAL) -> list[Any]:
-    """RunnerDeployments of the three flows; ``interval=None`` serves `watch-bucket` on demand only."""
-    from flows.process import process_document
-    from flows.reprocess import reprocess
-    from flows.watch import watch_bucket
-
-    return [
-        watch_bucket.to_deployment(
-            name="athar-watch",
-            interval=interval,  # None: no schedule
-            concurrency_limit=1,
-            enforce_parameter_schema=False,
-            description="Take new scans from the watched bucket into the originals store and process them.",
-        ),
-        process_document.to_deployment(
-            name="athar-process", enforce_parameter_schema=False, description="Process one stored document."
-        ),
-        reprocess.to_deployment(
-            name="athar-reprocess",
-            enforce_parameter_schema=False,
-            description="Re-run documents, low-confidence pages or an older pipeline version's output.",
-        ),
-    ]
+    """RunnerDeployments of the flows in :data:`flows.deployments.DEPLOYMENTS`; ``interval=None``
+    serves `watch-bucket` on demand only."""
+    return runner_deployments(interval)
 
 
 def main(argv: list[str] | None = None) -> None:

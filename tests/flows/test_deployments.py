@@ -40,3 +40,36 @@ def test_serve_can_leave_watch_to_a_long_lived_watcher() -> None:
     built = {d.name: d for d in deployments(interval=None)}
     assert not built["athar-watch"].schedules  # `athar up` runs `athar watch` instead
     assert set(built) == {"athar-watch", "athar-process", "athar-reprocess"}
+
+
+def test_prefect_yaml_is_written_from_the_deployments_table() -> None:
+    """prefect.yaml and flows.serve come from one table: the file must match what the table writes."""
+    from flows.deployments import DEPLOYMENTS, PREFECT_YAML, WORK_POOL, prefect_yaml
+
+    assert Path(PREFECT_YAML).read_text(encoding="utf-8") == prefect_yaml(), (
+        "prefect.yaml is stale: run `python -m flows.deployments --write`"
+    )
+    spec = yaml.safe_load(prefect_yaml())
+    assert [d["name"] for d in spec["deployments"]] == [d.name for d in DEPLOYMENTS]
+    for written, row in zip(spec["deployments"], DEPLOYMENTS, strict=True):
+        assert written["entrypoint"] == row.entrypoint and written["work_pool"]["name"] == WORK_POOL
+        assert written.get("concurrency_limit") == row.concurrency_limit
+        assert written.get("parameters", {}) == row.parameters
+    from flows.serve import deployments
+
+    served = {d.name: d for d in deployments(interval=7)}
+    assert set(served) == {d.name for d in DEPLOYMENTS}
+    for row in DEPLOYMENTS:
+        assert served[row.name].concurrency_limit == row.concurrency_limit
+        assert bool(served[row.name].schedules) == (row.interval is not None)
+
+
+def test_flow_parameters_are_ids_keys_and_flags_never_settings() -> None:
+    """No flow takes a Settings object (it would put secrets into Prefect's flow_run.parameters)."""
+    import inspect
+
+    from flows.deployments import DEPLOYMENTS
+
+    for row in DEPLOYMENTS:
+        for name, parameter in inspect.signature(row.flow().fn).parameters.items():
+            assert name != "settings" and "Settings" not in str(parameter.annotation), (row.name, name)
