@@ -9,6 +9,7 @@ inside the run (:func:`athar.settings.current_settings`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from app import process
 from app.reports import DocumentSummary
 from app.runner import Runner
-from athar.errors import RetryableError
+from athar.errors import ConfigurationError, RetryableError
 from athar.settings import Settings, current_settings, load_settings, override_settings
 from flows import report
 
@@ -31,8 +32,16 @@ def process_task_runner(settings: Settings) -> Any:
     return ThreadPoolTaskRunner(max_workers=max(1, settings.jobs))
 
 
+def _default_jobs() -> int:
+    """``ATHAR_JOBS`` for the deployments' pool; a bad environment fails inside the run, not at import."""
+    try:
+        return max(1, load_settings().jobs)
+    except ConfigurationError:
+        return os.cpu_count() or 1
+
+
 # Default pool of the flows (deployments); the run_* helpers size it from their settings.
-POOL: Any = ThreadPoolTaskRunner(max_workers=max(1, load_settings().jobs))
+POOL: Any = ThreadPoolTaskRunner(max_workers=_default_jobs())
 
 
 def only_retryable(task: Any, task_run: Any, state: Any) -> bool:

@@ -80,3 +80,48 @@ def test_cached_ocr_is_not_reused_after_the_model_changes(tmp_path: Path) -> Non
     assert ocr_cache_key(settings) == before
     model.write_bytes(b"another model, same folder and name")
     assert ocr_cache_key(settings) != before
+
+
+def test_faces_settings_and_secrets_never_printed() -> None:
+    env = {
+        "ATHAR_PREFECT_PORT": "4300",
+        "ATHAR_WEB_PORT": "8100",
+        "ATHAR_WATCH_INTERVAL": "2.5",
+        "ATHAR_WEB_TOKEN": "canary-token-0123456789",
+        "ATHAR_SEARCH_PASSWORD": "canary-password",
+        "ATHAR_S3_SECRET": "canary-secret",
+    }
+    settings = load_settings(env)
+    assert (settings.prefect_port, settings.web_port, settings.watch_interval) == (4300, 8100, 2.5)
+    assert settings.web_token == "canary-token-0123456789"
+    assert "canary" not in repr(settings)
+    with pytest.raises(ConfigurationError):
+        load_settings({"ATHAR_WEB_PORT": "eighty"})
+
+
+def test_override_settings_is_what_a_run_reads(tmp_path: Path) -> None:
+    from athar.settings import current_settings, override_settings
+
+    mine = load_settings({}).with_(data_dir=tmp_path)
+    with override_settings(mine):
+        assert current_settings() is mine
+    assert current_settings().data_dir != tmp_path
+
+
+SHIPPED = ("athar", "app", "cli", "flows", "web", "ocr", "nlp", "index")
+ENV_READ = r"""(environ\.get\(|environ\[|getenv\()\s*["']ATHAR_"""
+
+
+def test_only_athar_settings_reads_athar_variables() -> None:
+    import re
+
+    from athar.settings import PROJECT_ROOT
+
+    readers = [
+        str(path.relative_to(PROJECT_ROOT))
+        for package in SHIPPED
+        for path in (PROJECT_ROOT / package).rglob("*.py")
+        if path.name != "settings.py" and re.search(ENV_READ, path.read_text(encoding="utf-8"))
+    ]
+    assert readers == [], "read ATHAR_* variables in athar/settings.py only"
+    assert re.search(ENV_READ, 'os.environ.get("ATHAR_JOBS")')  # the pattern does find a read
