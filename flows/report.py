@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
 
-from app.reports import DocumentSummary, recorded_run, report_rows
-from athar.settings import Settings
+from app.reports import DocumentSummary, report_rows
 
 
 def current_run_id() -> str:
@@ -28,10 +25,3 @@ def publish(summaries: list[DocumentSummary], flow_name: str) -> None:
         description=f"Athar {flow_name}: documents, pages, mean confidence, persons found, "
         "low-confidence pages and failures (sha256 prefixes only).",
     )
-
-
-@contextlib.contextmanager
-def prefect_run(settings: Settings, flow_name: str) -> Iterator[list[DocumentSummary]]:
-    """:func:`app.reports.recorded_run` under the Prefect flow run's id, publishing its artifact."""
-    with recorded_run(settings, flow_name, current_run_id(), publish) as summaries:
-        yield summaries
