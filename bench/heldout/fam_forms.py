@@ -157,7 +157,7 @@ def burial_plots(b: Builder) -> str:
         s = subject(b, "deceased", cem_l, form=r.choice(("bin", "3")), place=False)
         plot = f"القطعة {b.num(r.randint(1, 40))} / القبر {b.num(r.randint(1, 300))}"
         if style == "dash":
-            b.line(f"{plot} — المتوفى {s.written} — والدته {s.mother} — مواليد {s.year} — توفي {b.date()}",
+            b.line(f"{plot} - المتوفى {s.written} - والدته {s.mother} - مواليد {s.year} - توفي {b.date()}",
                    "right")  # fmt: skip
         else:
             b.line(f"{plot}: {s.written}، أمه {s.mother}، تولد {s.year}، تاريخ الوفاة {b.date()}", "right")

@@ -16,13 +16,13 @@ def reg_grid(b: Builder) -> str:
     b.gap()
     title = "سجل قيد الموقوفين" if style == "formal" else "سجل النزلاء"
     b.line(f"{title} في {b.mention_facility(fac, fac_l)}", "center", 1.1)
-    b.line(f"الصفحة رقم {b.num(r.randint(2, 300))} — دفتر رقم {b.num(r.randint(1, 40))}", "center")
+    b.line(f"الصفحة رقم {b.num(r.randint(2, 300))} - دفتر رقم {b.num(r.randint(1, 40))}", "center")
     header = ["م", "الاسم والشهرة", "اسم الأب", "اسم الأم", "محل وتاريخ الولادة", "الرقم الوطني",
               "تاريخ الإيداع", "المهجع"]  # fmt: skip
     rows = []
     for i in range(r.randint(4, 7)):
         s = subject(b, "detainee", fac_l, form="2", nid=r.random() < 0.8, father_apart=True)
-        rows.append([b.num(i + 1), s.written, s.father, s.mother or "", cell_year(b, s), s.nid or "—",
+        rows.append([b.num(i + 1), s.written, s.father, s.mother or "", cell_year(b, s), s.nid or "-",
                      b.date(), ward_note(b)])  # fmt: skip
     b.table(header, rows, "grid")
     b.gap()
@@ -84,7 +84,7 @@ def reg_ledger(b: Builder) -> str:
         written = f"{first} {father} {family}"
         b.add(Person(written, first, father, family, mother, year, place_l, None, "detainee", None, fac_l))
         birth = f"{place_s} {year_s}" if place_s else year_s
-        refname = b.mention_facility(ref, ref_l) if r.random() < 0.7 else "—"
+        refname = b.mention_facility(ref, ref_l) if r.random() < 0.7 else "-"
         rows.append([b.num(r.randint(1000, 99999)), b.date(), family, first, father, mother, birth, refname,
                      r.choice((ward_note(b), "", "بحالة صحية سيئة", "ممنوع من الزيارة"))])  # fmt: skip
     b.table(header, rows, "grid")

@@ -20,32 +20,38 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.heldout import fam_deaths, fam_forms, fam_registers
+from bench.heldout import fam_deaths, fam_forms, fam_more, fam_registers
 from bench.heldout.model import DOC_TYPES, Builder, Page
 from bench.heldout.render import DEGRADATIONS, TYPEFACES, degrade, render, save
 
 Family = Callable[[Builder], str]
 
-# name -> (doc type, function, split). At least one family of every type is held out.
+# name -> (doc type, function, split). Four families per document type: two dev, two held out.
 FAMILIES: dict[str, tuple[str, Family, str]] = {
     "reg_grid": ("prison_register", fam_registers.reg_grid, "dev"),
     "reg_numbered": ("prison_register", fam_registers.reg_numbered, "dev"),
     "reg_ledger": ("prison_register", fam_registers.reg_ledger, "heldout"),
+    "reg_cards": ("prison_register", fam_more.reg_cards, "heldout"),
     "verdict_prose": ("court_record", fam_registers.verdict_prose, "dev"),
     "verdict_field": ("court_record", fam_registers.verdict_field, "dev"),
     "verdict_form": ("court_record", fam_registers.verdict_form, "heldout"),
+    "verdict_multi": ("court_record", fam_more.verdict_multi, "heldout"),
     "death_form": ("death_report", fam_deaths.death_form, "dev"),
     "death_prose": ("death_report", fam_deaths.death_prose, "dev"),
     "death_table": ("death_report", fam_deaths.death_table, "heldout"),
+    "death_certificate": ("death_report", fam_more.death_certificate, "heldout"),
     "transfer_letter": ("transfer_list", fam_deaths.transfer_letter, "dev"),
     "transfer_numbered": ("transfer_list", fam_deaths.transfer_numbered, "dev"),
     "transfer_memo": ("transfer_list", fam_deaths.transfer_memo, "heldout"),
+    "transfer_reply": ("transfer_list", fam_more.transfer_reply, "heldout"),
     "interrog_pairs": ("interrogation_form", fam_forms.interrog_pairs, "dev"),
     "release_order": ("interrogation_form", fam_forms.release_order, "dev"),
     "release_table": ("interrogation_form", fam_forms.release_table, "heldout"),
+    "interrog_minutes": ("interrogation_form", fam_more.interrog_minutes, "heldout"),
     "burial_table": ("burial_list", fam_forms.burial_table, "dev"),
     "burial_minutes": ("burial_list", fam_forms.burial_minutes, "dev"),
     "burial_plots": ("burial_list", fam_forms.burial_plots, "heldout"),
+    "burial_ledger": ("burial_list", fam_more.burial_ledger, "heldout"),
 }
 SPLITS = ("heldout", "dev")
 DIGITS = ("western", "eastern", "mixed")

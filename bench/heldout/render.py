@@ -16,22 +16,27 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
 
-# Typefaces by split. The heldout ones were never used to tune Athar's OCR (ocr/train/finetune.py holds
-# Scheherazade and Lateef out) nor, by rule, its NLP. Debian packages in parentheses.
+# Typefaces by split. The heldout ones are not among the faces Athar's OCR model was fine-tuned on
+# (ocr/train/finetune.py: FONTS, HELD_OUT_FONTS), and must never be added there or tuned on. Debian
+# packages in the comments; the dev faces may be tuned on.
 TYPEFACES: dict[str, dict[str, str]] = {
     "dev": {
         "amiri": "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",  # fonts-hosny-amiri
         "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # fonts-dejavu-core
         "kacstone": "/usr/share/fonts/truetype/kacst-one/KacstOne.ttf",  # fonts-kacst-one
         "furat": "/usr/share/fonts/truetype/fonts-arabeyes/ae_Furat.ttf",  # fonts-arabeyes
+        "harmattan": "/usr/share/fonts/truetype/harmattan/Harmattan-Regular.ttf",  # fonts-sil-harmattan
     },
     "heldout": {
         # fonts-sil-scheherazade
         "scheherazade": "/usr/share/fonts/truetype/scheherazade/Scheherazade-Regular.ttf",
         "lateef": "/usr/share/fonts/opentype/lateef/Lateef-Regular.ttf",  # fonts-sil-lateef
-        "harmattan": "/usr/share/fonts/truetype/harmattan/Harmattan-Regular.ttf",  # fonts-sil-harmattan
+        # a plain, typewriter-like face (fonts-arabeyes), not among the OCR model's training faces
+        "alyarmook": "/usr/share/fonts/truetype/fonts-arabeyes/ae_AlYarmook.ttf",
     },
 }
+# Faces drawn small for their point size are set larger, as a typist would (legible at 150 dpi too).
+FACE_SCALE = {"scheherazade": 1.25, "lateef": 1.3}
 DEGRADATIONS = ("clean", "rotate", "photocopy", "lowdpi", "pdf")
 DPI = 300
 RENDER_VERSION = 1  # bump when drawing or degrading changes, so cached images and their OCR are redone
@@ -157,6 +162,11 @@ class _Canvas:
                 _text(self.draw, (self.right - k * half, self.y), f"{label} {value}".strip(), font)
             self.y += step
 
+    def rule(self) -> None:
+        y = self.y - round(self.px * 0.4)
+        self.draw.line((self.margin, y, self.right, y), fill=60, width=2)
+        self.y += round(self.px * 0.5)
+
     def signs(self, stacks: Sequence[Sequence[str]]) -> None:
         font = self.font()
         step = round(self.px * LINE_SPACING)
@@ -172,7 +182,8 @@ class _Canvas:
 def render(blocks: Sequence[tuple[Any, ...]], font_path: str, seed: str) -> Image.Image:
     """The clean page: A4, 300 dpi, grayscale."""
     rng = random.Random(f"render:{seed}")
-    canvas = _Canvas(font_path, rng.choice((11, 11.5, 12, 13)), rng)
+    scale = next((v for k, v in FACE_SCALE.items() if k in font_path.lower()), 1.0)
+    canvas = _Canvas(font_path, rng.choice((11, 11.5, 12, 13)) * scale, rng)
     for block in blocks:
         if canvas.full():
             break
@@ -187,6 +198,8 @@ def render(blocks: Sequence[tuple[Any, ...]], font_path: str, seed: str) -> Imag
             canvas.pairs(block[1])
         elif kind == "signs":
             canvas.signs(block[1])
+        elif kind == "rule":
+            canvas.rule()
     if canvas.full():
         raise ValueError(f"page {seed} does not fit on A4; shorten its family")
     canvas.img.info["dpi"] = (DPI, DPI)
