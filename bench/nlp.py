@@ -1,6 +1,11 @@
-"""NLP stage evaluation on the labelled synthetic dev set: persons, mothers, birth years, dates, places.
+"""NLP stage evaluation: held-out record pages first, then the labelled synthetic dev set.
 
-    .venv/bin/python bench/nlp.py [--pages N] [--ocr N] [--no-ocr]
+    .venv/bin/python bench/nlp.py [--heldout N] [--pages N] [--ocr N] [--no-ocr]
+
+Headline: the held-out development set (``bench/heldout``: layouts, wording and typefaces
+``tests/synth.py`` never made; the ``heldout`` split, never tuned on), text mode and OCR, scored by
+``bench/heldout/score.py``; OCR output is cached in ``$ATHAR_HELDOUT_CACHE`` (default
+/work/data/heldout-cache), so only the first run reads the pages. Then, as before:
 
 Sets (all seeded, same output every run):
 - clean text: ``tests.synth.make_page`` for the four layouts x Western/Eastern/mixed digits, plus
@@ -289,6 +294,20 @@ def name_key_quality() -> None:
     print(f"  name_keys: {1e6 * per_name:.0f} us per distinct 3-part name ({len(names)} names, units cached)")
 
 
+def heldout_headline(pages: int, ocr: bool) -> None:
+    """The held-out split of bench/heldout: overall, clean/degraded, per document type."""
+    from bench.heldout.evaluate import DEFAULT_CACHE, evaluate, report
+    from bench.heldout.score import header
+
+    print(f"HELD-OUT record pages (bench/heldout, split heldout, {pages} pages; headline)")
+    print(header())
+    modes = ("text", "ocr") if ocr else ("text",)
+    for line in report(evaluate("heldout", pages, 1, modes, DEFAULT_CACHE, jobs=2), True, False):
+        print(line)
+    print()
+    print("synthetic dev set (tests/synth.py: the project's own generator, flattering)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=48, help="clean-text pages (default 48)")
@@ -299,7 +318,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="font file for the OCR sets instead of the generator's two, e.g. a typeface Athar's OCR model "
         "was not fine-tuned on (" + HELD_OUT_FONT + ")",
     )
+    parser.add_argument(
+        "--heldout", type=int, default=60, help="held-out pages, text and OCR (default 60; 0 skips)"
+    )
     args = parser.parse_args(argv)
+    if args.heldout > 0:
+        heldout_headline(args.heldout, ocr=not args.no_ocr)
     print(HEADER)
     started = time.perf_counter()
     pages, prose = clean_text(args.pages)

@@ -41,6 +41,8 @@ apt_install() {
 setup_base() {
   apt_install tesseract-ocr tesseract-ocr-ara tesseract-ocr-script-arab poppler-utils \
     fonts-hosny-amiri fonts-dejavu-core libraqm0 python3-venv
+  # typefaces of the held-out development set (bench/heldout; about 12 MB together)
+  apt_install fonts-sil-scheherazade fonts-sil-lateef fonts-arabeyes fonts-kacst-one fonts-sil-harmattan
   # Headless Chromium + driver for the web tests (Debian's; no browser download). Recommends pull in
   # ~100 desktop packages (cups, avahi, ...): not needed headless.
   APT_FLAGS=(--no-install-recommends); apt_install chromium chromium-driver; APT_FLAGS=()

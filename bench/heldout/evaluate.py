@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/heldout/evaluate.py [--split heldout|dev|both] [--pages 60] [--seed 1]
         [--modes text,ocr] [--cache /work/data/heldout-cache] [--jobs 2] [--by-type] [--misses]
+        [--errors]   # dev split only: missed and spurious persons per page, for tuning
 
 - text mode: ``nlp.analyze.analyze_text`` (what ``athar analyze`` runs) on each page's truth text;
 - OCR mode: ``ocr.pipeline.extract_document`` then ``nlp.analyze.analyze_pages`` (what ``athar extract``
@@ -35,7 +36,19 @@ from bench.heldout.model import DOC_TYPES, Page
 from bench.heldout.render import RENDER_VERSION, TYPEFACES, degrade, render, save
 from bench.heldout.score import Tally, header, row, score_page, total
 
-DEFAULT_CACHE = Path(os.environ.get("ATHAR_HELDOUT_CACHE", "/work/data/heldout-cache"))
+SHARED_CACHE = Path("/work/data/heldout-cache")  # the project machine's shared cache, outside the repository
+
+
+def _default_cache() -> Path:
+    """$ATHAR_HELDOUT_CACHE, else the shared cache when this machine has one, else .cache/heldout."""
+    if os.environ.get("ATHAR_HELDOUT_CACHE"):
+        return Path(os.environ["ATHAR_HELDOUT_CACHE"])
+    if SHARED_CACHE.is_dir():
+        return SHARED_CACHE
+    return Path(__file__).resolve().parents[2] / ".cache" / "heldout"
+
+
+DEFAULT_CACHE = _default_cache()
 
 
 def _drawing(page: Page, font: str, kind: str) -> str:
@@ -112,14 +125,15 @@ def evaluate(split: str, n: int, seed: int, modes: Sequence[str], cache: Path, j
     tallies: dict[tuple[str, str, str], list[Tally]] = defaultdict(list)
     if "text" in modes:
         for page, _path, _kind in items:
-            tallies[("text", page.doc_type, "clean")].append(
-                score_page(page, analyze_text(page.text, settings))
-            )
+            tally = score_page(page, analyze_text(page.text, settings))
+            tally.page_id = page.page_id
+            tallies[("text", page.doc_type, "clean")].append(tally)
     if "ocr" in modes:
         pages = ocr_all(items, cache, jobs)
         for page, _path, kind in items:
             ocr_pages = pages[page.page_id]
             tally = score_page(page, analyze_pages(ocr_pages, settings)) if ocr_pages else _failed(page)
+            tally.page_id = page.page_id
             tallies[("ocr", page.doc_type, kind)].append(tally)
     return {"split": split, "tallies": tallies}
 
@@ -161,6 +175,19 @@ def report(result: dict[str, Any], by_type: bool, misses: bool) -> list[str]:
     return lines
 
 
+def errors(result: dict[str, Any]) -> list[str]:
+    """Per page, the true persons missed and the found ones matching no one (dev split only)."""
+    if result["split"] != "dev":
+        raise SystemExit("--errors lists names of the dev split only: the heldout split is never inspected.")
+    lines = []
+    for (mode, _doc, kind), xs in sorted(result["tallies"].items()):
+        for x in xs:
+            if x.misses or x.spurious:
+                lines.append(f"{x.page_id} {mode} {kind}")
+                lines += [f"    missed   {m}" for m in x.misses] + [f"    spurious {s}" for s in x.spurious]
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=(*SPLITS, "both"), default="both")
@@ -171,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--by-type", action="store_true", help="also one row per document type")
     parser.add_argument("--misses", action="store_true", help="count missed persons (no names printed)")
+    parser.add_argument(
+        "--errors", action="store_true", help="list missed and spurious persons per page (dev split only)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -181,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = evaluate(split, args.pages, args.seed, modes, args.cache, args.jobs)
         for line in report(result, args.by_type, args.misses):
             print(line)
+        if args.errors:
+            print("\n".join(errors(result)))
         figures[split] = {f"{m}/{d}/{g}": total(xs).figures() for (m, d, g), xs in result["tallies"].items()}
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")

@@ -37,6 +37,7 @@ class Tally:
     """Counts summed over pages; ``row()`` turns them into figures."""
 
     pages: int = 0
+    page_id: str = ""
     p_tp: int = 0
     p_found: int = 0
     p_true: int = 0
@@ -67,10 +68,11 @@ class Tally:
     title_n: int = 0
     doc_ok: int = 0
     misses: list[str] = field(default_factory=list)
+    spurious: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         for f in fields(self):
-            if f.name != "misses":
+            if f.name not in ("misses", "spurious", "page_id"):
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def figures(self) -> dict[str, float]:
@@ -215,7 +217,10 @@ def score_page(page: Page, analysis: Analysis) -> Tally:
         if w.title:  # over persons the page gives a rank or title
             t.title_n += 1
             t.title_ok += _norm(getattr(f, "title", None)) == _norm(w.title)
-    t.misses = [civil(truth[j]) for j in range(len(truth)) if j not in {j for _i, j in matched}]
+    t.misses = [
+        f"{truth[j].role}: {civil(truth[j])}" for j in range(len(truth)) if j not in {j for _i, j in matched}
+    ]
+    t.spurious = [found[i].name for i in range(len(found)) if i not in {i for i, _j in matched}]
     _score_entities(t, page, analysis)
     t.doc_ok = int(analysis.doc_type == page.doc_type)
     return t
