@@ -117,7 +117,7 @@ def transfer_numbered(b: Builder) -> str:
     style = r.choice(("labelled", "terse"))
     src, src_l = b.facility(pools.PRISONS + pools.BRANCHES)
     dst, dst_l = b.facility(pools.PRISONS[:3] + pools.HOSPITALS[:2])
-    b.places.append(("الشرطة العسكرية", "Military Police, Qaboun"))
+    b.register_facility("الشرطة العسكرية", "Military Police, Qaboun")
     letterhead(b, ["وزارة الدفاع", "إدارة الشرطة العسكرية"], right=False)
     b.line(f"قائمة بأسماء الموقوفين المرحلين من {b.mention_facility(src, src_l)} إلى "
            f"{b.mention_facility(dst, dst_l)}", "center", 1.05)  # fmt: skip

@@ -102,8 +102,11 @@ def burial_table(b: Builder) -> str:
     style = r.choice(("grid", "rows"))
     cem, cem_l = b.facility(pools.CEMETERIES)
     hosp, hosp_l = b.facility(pools.HOSPITALS)
-    city, city_l = r.choice((("دمشق", "Damascus"), ("ريف دمشق", "Rif Dimashq")))
-    b.places.append((city, city_l))
+    # the governorate as the place named ("محافظة دمشق" is the governorate, not the city)
+    city, where, where_l = r.choice(
+        (("دمشق", "محافظة دمشق", "Damascus Governorate"), ("ريف دمشق", "ريف دمشق", "Rif Dimashq"))
+    )
+    b.places.append((where, where_l))
     letterhead(b, [f"محافظة {city}", "مكتب دفن الموتى"])
     b.line(f"قائمة بأسماء المتوفين الذين تم دفنهم في {b.mention_facility(cem, cem_l)}", "center", 1.1)
     header = ["رقم القبر", "رقم الجثة", "الاسم", "اسم الأم", "تاريخ الوفاة", "تاريخ الدفن", "الجهة"]

@@ -142,8 +142,7 @@ def verdict_field(b: Builder) -> str:
     r = b.rng
     style = r.choice(("list", "inline"))
     court_l = "Military Field Court"
-    b.places.append(("محكمة الميدان العسكرية", court_l))
-    b.facilities.append(court_l)
+    b.register_facility("محكمة الميدان العسكرية", court_l)
     letterhead(b, ["القيادة العامة للجيش والقوات المسلحة", "محكمة الميدان العسكرية"], right=False)
     b.line(f"القرار رقم {b.ref()} تاريخ {b.date()}", "center")
     pres = b.official(("العميد", "العقيد"), role="judge", facility=court_l)

@@ -130,6 +130,7 @@ class Builder:
     places: list[tuple[str, str]] = field(default_factory=list)
     facilities: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    fac_surfaces: dict[str, str] = field(default_factory=dict)  # facility as written -> Latin key
 
     # ---------------------------------------------------------------- writing
     def line(self, text: str, align: str = "right", size: float = 1.0) -> None:
@@ -199,17 +200,35 @@ class Builder:
         return ar, latin
 
     def facility(self, pool: Sequence[tuple[str, str, str]]) -> tuple[str, str]:
+        """Choose a facility (its digits in the page's digits). Its mentions are counted on the finished
+        page (``page``), so writing it any number of times, in any block, keeps the truth right."""
         ar, latin, _kind = self.rng.choice(pool)
         ar = "".join(self.num(c) if c.isdigit() else c for c in ar)
-        self.places.append((ar, latin))
-        if latin not in self.facilities:
-            self.facilities.append(latin)
+        self.register_facility(ar, latin)
         return ar, latin
 
+    def register_facility(self, ar: str, latin: str) -> None:
+        self.fac_surfaces.setdefault(ar, latin)
+
     def mention_facility(self, ar: str, latin: str) -> str:
-        """Write a facility already chosen again (it is another mention of it)."""
-        self.places.append((ar, latin))
+        """Write a facility already chosen (readability only: mentions are counted on the page)."""
+        self.register_facility(ar, latin)
         return ar
+
+    def _facility_mentions(self, text: str) -> tuple[list[tuple[str, str]], list[str]]:
+        """Every mention of the chosen facilities in ``text``, longest names first, never overlapping."""
+        taken = [False] * len(text)
+        mentions: list[tuple[str, str]] = []
+        for ar in sorted(self.fac_surfaces, key=len, reverse=True):
+            start = text.find(ar)
+            while start >= 0:
+                end = start + len(ar)
+                if not any(taken[start:end]):
+                    taken[start:end] = [True] * (end - start)
+                    mentions.append((ar, self.fac_surfaces[ar]))
+                start = text.find(ar, end)
+        named = list(dict.fromkeys(latin for _ar, latin in mentions))
+        return mentions, named
 
     # ---------------------------------------------------------------- persons
     def name_parts(self, female: bool = False) -> tuple[str, str, str]:
@@ -249,6 +268,10 @@ class Builder:
         return written
 
     def page(self, page_id: str, split: str, doc_type: str, family: str, style: str) -> Page:
+        text = " ".join("\n".join(block_lines(self.blocks)).split())
+        mentions, named = self._facility_mentions(text)
+        self.places = [*self.places, *mentions]
+        self.facilities = named
         return Page(
             page_id, split, doc_type, family, style, self.digits, tuple(self.blocks), tuple(self.persons),
             tuple(self.dates), tuple(self.places), tuple(self.facilities), tuple(self.ids),
