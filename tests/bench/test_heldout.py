@@ -73,6 +73,8 @@ def test_truth_spans_are_on_the_page_text(split: str) -> None:
             assert surface in text, (page.page_id, surface)
         for nid in page.national_ids:
             assert nid in western or nid.translate(EASTERN) in text
+        for surface in {s for s, _latin in page.places}:  # never more mentions than the page has
+            assert sum(s == surface for s, _l in page.places) <= text.count(surface), (page.page_id, surface)
 
 
 def test_every_page_has_officials_and_every_type_is_made() -> None:
