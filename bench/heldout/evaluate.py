@@ -85,8 +85,8 @@ def prepare(split: str, n: int, seed: int, cache: Path) -> list[tuple[Page, Path
 
 def ocr_all(items: Sequence[tuple[Page, Path, str]], cache: Path, jobs: int) -> dict[str, list[Any]]:
     """OcrPages of every item, from the cache or by the OCR stage (then cached)."""
+    from app.ocr_cache import ocr_cache_key, ocr_page_from_json
     from athar.settings import load_settings
-    from flows.steps import ocr_cache_key, ocr_page_from_json
 
     settings = load_settings().with_(jobs=jobs)
     key = ocr_cache_key(settings)
