@@ -1,14 +1,18 @@
 """Scoring one page's analysis against held-out truth, and summing pages into a report row.
 
 Person match rule: a found person and a true person of the same page match when the rapidfuzz ``ratio``
-of their normalised names (athar.arabic.normalize_arabic) is >= 85 — against the name as the truth writes
+of their normalised names (athar.arabic.normalize_arabic) is >= 85 - against the name as the truth writes
 it or against its civil form (first father family, or first family). Pairs are taken best first,
 one to one. A title or rank left inside a found name lowers the ratio, often below 85, as it should.
+
 Officials, judges and witnesses are persons; "detainee-like" (detainee, defendant, deceased) is also
-reported alone. Role accuracy is over matched persons; title accuracy over matched persons whose truth
-has a rank or title (a found person without a ``role``/``title`` attribute counts as wrong). Places and
-facilities match by canonical gazetteer id, or by normalised surface when the truth names a place the
-gazetteer does not hold ("unlisted:" keys), one to one.
+reported alone: its recall, and its F1 where the found detainee-like persons are those with such a role
+or with no role at all (a system that does not tell officials apart pays for them in precision).
+
+Role accuracy is over matched persons; title accuracy over matched persons whose truth has a rank or
+title (a found person without a ``role``/``title`` attribute counts as wrong). Places and facilities
+match by canonical gazetteer id, or by normalised surface when the truth names a place the gazetteer
+does not hold ("unlisted:" keys), one to one.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ class Tally:
     p_true: int = 0
     d_tp: int = 0  # detainee-like persons matched
     d_true: int = 0
+    d_found: int = 0  # found persons given a detainee-like role, or no role at all
+    d_tp_found: int = 0  # of those, matched to a detainee-like true person
     o_tp: int = 0  # officials, judges, witnesses, others matched
     o_true: int = 0
     mother_ok: int = 0
@@ -90,6 +96,7 @@ class Tally:
             "R": ratio(self.p_tp, self.p_true),
             "F1": f1(self.p_tp, self.p_found, self.p_true),
             "R_det": ratio(self.d_tp, self.d_true),
+            "F1det": f1(self.d_tp_found, self.d_found, self.d_true),
             "R_off": ratio(self.o_tp, self.o_true),
             "mother": ratio(self.mother_ok, self.mother_n),
             "b.year": ratio(self.year_ok, self.year_n),
@@ -104,8 +111,8 @@ class Tally:
         }
 
 
-COLUMNS = ("P", "R", "F1", "R_det", "R_off", "mother", "b.year", "idF1", "dateF1", "placeF1", "facR", "p.fac",
-           "role", "title", "doctype")  # fmt: skip
+COLUMNS = ("P", "R", "F1", "R_det", "F1det", "R_off", "mother", "b.year", "idF1", "dateF1", "placeF1",
+           "facR", "p.fac", "role", "title", "doctype")  # fmt: skip
 
 
 def header(label_width: int = 34) -> str:
@@ -197,6 +204,9 @@ def score_page(page: Page, analysis: Analysis) -> Tally:
     t.o_true = t.p_true - t.d_true
     matched = match_persons(found, truth)
     t.p_tp = len(matched)
+    detainee_found = {i for i, p in enumerate(found) if getattr(p, "role", None) in (None, *DETAINEE_LIKE)}
+    t.d_found = len(detainee_found)
+    t.d_tp_found = sum(i in detainee_found and truth[j].role in DETAINEE_LIKE for i, j in matched)
     for i, j in matched:
         f, w = found[i], truth[j]
         if w.role in DETAINEE_LIKE:
