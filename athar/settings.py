@@ -97,6 +97,7 @@ class Settings:
     user_words: str | None = field(default_factory=lambda: str(NAME_WORDS))
     # NLP
     ner_model_dir: str | None = None
+    tagger: bool = True  # the CRF tagger for names in running text (nlp/tagger.py)
     nlp_max_chars: int = 2_000_000  # largest text the NLP stage accepts per document
     # Search engine
     search_url: str = "http://127.0.0.1:9200"
@@ -164,6 +165,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         tesseract_timeout=_float(env, "ATHAR_TESSERACT_TIMEOUT", base.tesseract_timeout),
         user_words=_user_words(env, "ATHAR_USER_WORDS", base.user_words),
         ner_model_dir=_str(env, "ATHAR_NER_MODEL_DIR", None),
+        tagger=(_str(env, "ATHAR_TAGGER", "1") or "1") not in ("0", "false", "no"),
         search_url=_str(env, "ATHAR_SEARCH_URL", base.search_url) or base.search_url,
         search_user=_str(env, "ATHAR_SEARCH_USER", None),
         search_password=_str(env, "ATHAR_SEARCH_PASSWORD", None),

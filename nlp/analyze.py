@@ -56,8 +56,8 @@ def analyze_pages(pages: Sequence[OcrPage], settings: Settings | None = None) ->
         lines = lines_from_words(page) if page.words else lines_from_text(norm)
         found, extra = find_persons(lines, page.text, doc_type=doc_type, page=page.page)
         persons.extend(found)
-        entities.extend(mentions + extra)
-        entities.extend(_ner_mentions(page.text, page.page, settings))
+        page_mentions = mentions + extra + _ner_mentions(page.text, page.page, settings)
+        entities.extend(_with_tagger(page_mentions, page.text, page.page, limits, prose_only=True))
         log.debug("page %d: %d mentions, %d persons", page.page, len(mentions), len(found))
     return Analysis(doc_type, confidence, tuple(_merge(entities)), tuple(persons))
 
@@ -70,7 +70,22 @@ def analyze_text(text: str, settings: Settings | None = None) -> Analysis:
     mentions, norm = _page_entities(text, 1, limits)
     persons, extra = find_persons(lines_from_text(norm), text, doc_type=doc_type, page=1)
     entities = mentions + extra + _ner_mentions(text, 1, settings)
+    entities = _with_tagger(entities, text, 1, limits, prose_only=False)
     return Analysis(doc_type, confidence, tuple(_merge(entities)), tuple(persons))
+
+
+def _with_tagger(
+    mentions: list[Mention], text: str, page: int, limits: Settings, *, prose_only: bool
+) -> list[Mention]:
+    """``mentions`` plus the CRF tagger's PERSON/LOCATION mentions where no other mention speaks.
+
+    OCR pages: prose lines only (table rows are the rules' domain); plain text: all of it.
+    """
+    if not limits.tagger:
+        return mentions
+    from nlp.tagger import merge_tagged, prose_lines, tag_mentions
+
+    return merge_tagged(mentions, tag_mentions(prose_lines(text) if prose_only else text, page))
 
 
 def _ner_mentions(text: str, page: int, settings: Settings | None) -> list[Mention]:

@@ -1,0 +1,242 @@
+"""A learned tagger for names in running text: a linear-chain CRF (python-crfsuite) over words.
+
+Finds PERSON and LOCATION mentions (source ``"crf"``) in prose: judges, officers, witnesses and
+places named without a label. The model (``nlp/data/tagger.crfsuite``) is trained by
+``nlp/train/train_tagger.py`` on ANERcorp's CAMeL Lab train split plus generated record prose; its
+provenance, parameters and dev scores are in ``nlp/data/tagger.json``. It also labels ORG and MISC,
+which are not emitted.
+
+Features of a word: its normalised form, the form without proclitics (و ف ب ل ك ال), prefixes and
+suffixes, shape, lexicon classes (given name, family name, place, facility; ``nlp.lexicon``), cue
+classes (title, speech verb, place noun, preposition), multi-word place matches, position; and the
+forms, classes and cues of the two words either side. Tagging is deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from athar.arabic import normalize_arabic
+from athar.errors import ConfigurationError
+from athar.records import Mention
+from nlp.lexicon import lexicon
+
+MODEL = Path(__file__).resolve().parent / "data" / "tagger.crfsuite"
+SOURCE = "crf"
+# A word: letters (with diacritics and tatweel) and digits; any other non-space character stands alone.
+TOKEN = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+|[^\w\s]", re.UNICODE)
+MAX_TOKENS = 400  # per sequence: a line longer than this is tagged in pieces (the CRF is linear in length)
+_TYPES = {"PERS": "PERSON", "LOC": "LOCATION"}
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ل", "ك")
+_WINDOW = (-2, -1, 1, 2)
+PROSE_MIN_WORDS = 6
+PROSE_MAX_NUMBERS = 0.25
+
+
+def _strip_clitics(word: str) -> tuple[str, str]:
+    """(clitics, stem): a conjunction, a preposition and the article taken off the front."""
+    clitics = ""
+    if len(word) > 3 and word[0] in _CONJ:
+        clitics, word = "c", word[1:]
+    if len(word) > 3 and word.startswith("لل"):
+        return clitics + "pa", word[2:]
+    if len(word) > 3 and word[0] in _PREP and word[1:3] == "ال":
+        clitics, word = clitics + "p", word[1:]
+    if len(word) > 3 and word.startswith("ال"):
+        clitics, word = clitics + "a", word[2:]
+    return clitics, word
+
+
+def _shape(token: str) -> str:
+    if token.isdigit():
+        return "digit"
+    if re.fullmatch(r"[\u0621-\u064a]+", token):
+        return "ar"
+    if token.isascii() and token.isalpha():
+        return "latin"
+    if not token[0].isalnum():
+        return "punct"
+    return "mixed"
+
+
+@lru_cache(maxsize=65536)
+def word_features(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(own features, features shown to the neighbours) of one word, cached per spelling."""
+    lex = lexicon()
+    w = normalize_arabic(token) or token
+    clitics, stem = _strip_clitics(w)
+    classes = set(lex.words.get(w, ()))
+    for form in (stem, "ال" + stem, w[1:] if clitics.startswith("c") else ""):
+        if form and form != w:
+            classes.update(f"{c}~" for c in lex.words.get(form, ()))
+    cue = lex.cues.get(w) or lex.cues.get(stem, "")
+    own = [
+        "w=" + w,
+        "stem=" + stem,
+        "cl=" + clitics,
+        "shape=" + _shape(w),
+        "len=" + str(min(len(stem), 8)),
+        "p2=" + w[:2],
+        "p3=" + w[:3],
+        "s1=" + w[-1:],
+        "s2=" + w[-2:],
+        "s3=" + w[-3:],
+        "cue=" + cue,
+    ]
+    own += ["lex=" + c for c in sorted(classes)]
+    shown = ["w=" + w, "stem=" + stem, "cue=" + cue, *("lex=" + c for c in sorted(classes))]
+    return tuple(own), tuple(shown)
+
+
+def _place_matches(words: list[str]) -> list[str]:
+    """B-/I- marks of the longest multi-word gazetteer names in a normalised word sequence."""
+    lex = lexicon()
+    marks = [""] * len(words)
+    i = 0
+    while i < len(words):
+        found = 0
+        if words[i] in lex.place_starts or words[i][1:] in lex.place_starts:
+            for n in range(min(4, len(words) - i), 1, -1):
+                key = tuple(words[i : i + n])
+                kind = lex.places.get(key) or lex.places.get((key[0][1:], *key[1:]))
+                if kind:
+                    marks[i] = "B-" + kind
+                    for j in range(i + 1, i + n):
+                        marks[j] = "I-" + kind
+                    found = n
+                    break
+        i += found or 1
+    return marks
+
+
+def sequence_features(tokens: list[str]) -> list[list[str]]:
+    """Feature strings of every word of one sequence (sentence or line)."""
+    per_word = [word_features(t) for t in tokens]
+    norms = [own[0][2:] for own, _shown in per_word]
+    places = _place_matches(norms)
+    out: list[list[str]] = []
+    n = len(tokens)
+    for i, (own, _shown) in enumerate(per_word):
+        feats = ["bias", *own]
+        if places[i]:
+            feats.append("gaz=" + places[i])
+        if i == 0:
+            feats.append("BOS")
+        if i == n - 1:
+            feats.append("EOS")
+        for d in _WINDOW:
+            j = i + d
+            if 0 <= j < n:
+                feats += [f"{d}:{f}" for f in per_word[j][1]]
+                if places[j]:
+                    feats.append(f"{d}:gaz=" + places[j])
+            else:
+                feats.append(f"{d}:pad")
+        if i > 0:
+            feats.append(f"-1|0={norms[i - 1]}|{norms[i]}")
+        if i < n - 1:
+            feats.append(f"0|1={norms[i]}|{norms[i + 1]}")
+        out.append(feats)
+    return out
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of every word and punctuation mark of ``text``."""
+    return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def sequences(text: str) -> Iterator[list[tuple[str, int, int]]]:
+    """The tagger's sequences of a text: one per line, long lines cut into MAX_TOKENS pieces."""
+    pos = 0
+    for line in text.split("\n"):
+        tokens = [(t, pos + a, pos + b) for t, a, b in tokenize(line)]
+        pos += len(line) + 1
+        for start in range(0, len(tokens), MAX_TOKENS):
+            if tokens[start : start + MAX_TOKENS]:
+                yield tokens[start : start + MAX_TOKENS]
+
+
+@lru_cache(maxsize=2)
+def load_tagger(path: str) -> Any:
+    """The CRF model in ``path``, opened once per process."""
+    import pycrfsuite
+
+    if not Path(path).is_file():
+        raise ConfigurationError(
+            f"the tagger model {path} is missing; restore nlp/data/tagger.crfsuite from the repository "
+            "or train it with `python nlp/train/train_tagger.py`."
+        )
+    tagger = pycrfsuite.Tagger()
+    tagger.open(path)
+    return tagger
+
+
+def tag_tokens(tokens: list[str], model: str | None = None) -> list[str]:
+    """BIO labels (B-PERS, I-LOC, O …) of a word sequence (``model``: the shipped one by default)."""
+    if not tokens:
+        return []
+    return list(load_tagger(model or str(MODEL)).tag(sequence_features(tokens)))
+
+
+def tag_mentions(text: str, page: int = 0, model: str | None = None) -> list[Mention]:
+    """PERSON and LOCATION mentions of ``text``; spans index ``text`` exactly (whole words)."""
+    from nlp.places import resolve_place
+
+    mentions: list[Mention] = []
+    for seq in sequences(text):
+        labels = tag_tokens([t for t, _a, _b in seq], model)
+        for kind, a, b in bio_spans([(a, b) for _t, a, b in seq], labels):
+            surface = text[a:b]
+            value = None
+            if kind == "LOCATION":
+                place = resolve_place(surface)
+                value = place.id if place else None
+            mentions.append(Mention(kind, surface, a, b, value, page, SOURCE))
+    return mentions
+
+
+def bio_spans(spans: list[tuple[int, int]], labels: list[str]) -> list[tuple[str, int, int]]:
+    """(type, start, end) of the PERSON/LOCATION chunks of BIO ``labels`` over word ``spans``."""
+    out: list[tuple[str, int, int]] = []
+    current: list[Any] | None = None
+    for (a, b), label in [*zip(spans, labels, strict=True), ((0, 0), "O")]:
+        prefix, _, kind = label.partition("-")
+        mapped = _TYPES.get(kind)
+        if current and (prefix != "I" or mapped != current[0]):
+            out.append((current[0], current[1], current[2]))
+            current = None
+        if mapped and current is None:
+            current = [mapped, a, b]
+        elif mapped and current:
+            current[2] = b
+    return out
+
+
+def prose_lines(text: str) -> str:
+    """``text`` with every line that does not read as prose blanked out (same length, same offsets).
+
+    Prose: at least PROSE_MIN_WORDS words, of which at most PROSE_MAX_NUMBERS are numbers (a table
+    row of a register is names, numbers and dates; a sentence of a verdict is words).
+    """
+    out = []
+    for line in text.split("\n"):
+        tokens = [t for t, _a, _b in tokenize(line) if t[0].isalnum()]
+        numbers = sum(any(c.isdigit() for c in t) for t in tokens)
+        prose = len(tokens) >= PROSE_MIN_WORDS and numbers <= PROSE_MAX_NUMBERS * len(tokens)
+        out.append(line if prose else " " * len(line))
+    return "\n".join(out)
+
+
+def merge_tagged(rules: list[Mention], tagged: list[Mention]) -> list[Mention]:
+    """The rules' mentions plus the tagger's that overlap none of them (the rules win where both speak)."""
+    taken = sorted((m.page, m.start, m.end) for m in rules)
+    out = list(rules)
+    for m in tagged:
+        if not any(p == m.page and a < m.end and m.start < b for p, a, b in taken):
+            out.append(m)
+    return out
