@@ -10,7 +10,8 @@ split (report it once, never tune on it).
 Each sentence's words are joined by single spaces and given to the `athar analyze` function
 (``athar.commands.analyze.analysis_json``). A PERSON or LOCATION entity counts as the words its
 character span overlaps (a span inside a word with a clitic still counts as that word); gold PERS and
-LOC chunks are word spans. Exact match of (type, first word, last word). The baseline, measured in the
+LOC chunks are word spans. Exact match of (type, first word, last word). Counts are printed as
+(matched/found/true). The baseline, measured in the
 same run, is the same path with the tagger turned off (``ATHAR_TAGGER=0``: the rules alone).
 """
 
@@ -90,8 +91,32 @@ def line(name: str, counts: dict[str, list[int]]) -> str:
         p = tp / found if found else 0.0
         r = tp / true if true else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        parts.append(f"{kind} P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        parts.append(f"{kind} P {p:.3f} R {r:.3f} F1 {f:.3f} ({tp}/{found}/{true})")
     return f"  {name:<22}" + " | ".join(parts)
+
+
+def page_cost(n_pages: int) -> tuple[float, float]:
+    """CPU-ms per record page (tests.synth, clean text) of analyze_text with the tagger on and off.
+
+    Both are measured in this process, alternating page by page, after one warm-up pass (the lexicon
+    and model load once per process: about 0.6 CPU-s, not counted).
+    """
+    from athar.settings import load_settings
+    from nlp.analyze import analyze_text
+    from tests import synth
+
+    texts = [synth.make_page(1000 + i, synth.DOC_TYPES[i % 4]).text for i in range(n_pages)]
+    texts += [synth.make_prose(2000 + i)[0] for i in range(max(1, n_pages // 4))]
+    on, off = load_settings().with_(tagger=True), load_settings().with_(tagger=False)
+    for text in texts:
+        analyze_text(text, on)
+    spent = {True: 0.0, False: 0.0}
+    for text in texts:
+        for settings in (on, off):
+            started = time.process_time()
+            analyze_text(text, settings)
+            spent[settings.tagger] += time.process_time() - started
+    return 1000 * spent[True] / len(texts), 1000 * spent[False] / len(texts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N sentences only")
     parser.add_argument(
         "--model", type=Path, help="another tagger model (e.g. the recipe's --keep-dev model for dev figures)"
+    )
+    parser.add_argument(
+        "--speed-pages", type=int, default=48, help="record pages for the speed check (0: skip)"
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the rules-only baseline")
     args = parser.parse_args(argv)
@@ -124,6 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         base, base_seconds = score(sentences)
         per = 1000 * base_seconds / len(sentences)
         print(line("rules only (baseline)", base) + f"  ({per:.1f} CPU-ms/sentence)")
+    if args.speed_pages:
+        with_tagger, without = page_cost(args.speed_pages)
+        print(
+            f"analysis of a generated page: {with_tagger:.1f} CPU-ms with the tagger, {without:.1f} without "
+            f"({with_tagger / without:.2f}x)"
+        )
     return 0
 
 

@@ -70,7 +70,7 @@ def analyze_text(text: str, settings: Settings | None = None) -> Analysis:
     mentions, norm = _page_entities(text, 1, limits)
     persons, extra = find_persons(lines_from_text(norm), text, doc_type=doc_type, page=1)
     entities = mentions + extra + _ner_mentions(text, 1, settings)
-    entities = _with_tagger(entities, text, 1, limits, prose_only=False)
+    entities = _with_tagger(entities, text, 1, limits, prose_only=doc_type != "other")
     return Analysis(doc_type, confidence, tuple(_merge(entities)), tuple(persons))
 
 
@@ -79,7 +79,8 @@ def _with_tagger(
 ) -> list[Mention]:
     """``mentions`` plus the CRF tagger's PERSON/LOCATION mentions where no other mention speaks.
 
-    OCR pages: prose lines only (table rows are the rules' domain); plain text: all of it.
+    OCR pages and record texts: prose lines only (rows, fields and letterheads are the rules' domain);
+    other plain text (news, letters, testimony): all of it.
     """
     if not limits.tagger:
         return mentions

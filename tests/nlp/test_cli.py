@@ -21,7 +21,9 @@ def test_analyze_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"entities", "persons", "doc_type"}
     types = [e["type"] for e in out["entities"]]
-    assert types == ["PERSON", "LOCATION", "DATE", "DATE", "FACILITY"]
+    # the mother's name is a person named in running text: the tagger's (source "crf")
+    assert types == ["PERSON", "PERSON", "LOCATION", "DATE", "DATE", "FACILITY"]
+    assert [e["source"] for e in out["entities"]][:2] == ["rules", "crf"]
     for e in out["entities"]:
         assert set(e) >= {"type", "text", "start", "end", "value"}
         assert TEXT[e["start"] : e["end"]] == e["text"]
