@@ -8,7 +8,7 @@ the tagger's own dev part (the last tenth of train, which it was tuned on), ``te
 split (report it once, never tune on it).
 
 Each sentence's words are joined by single spaces and given to the `athar analyze` function
-(``athar.commands.analyze.analysis_json``). A PERSON or LOCATION entity counts as the words its
+(``cli.commands.analyze.analysis_json``). A PERSON or LOCATION entity counts as the words its
 character span overlaps (a span inside a word with a clitic still counts as that word); gold PERS and
 LOC chunks are word spans. Exact match of (type, first word, last word). Counts are printed as
 (matched/found/true). The baseline, measured in the
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from athar.commands.analyze import analysis_json
+from cli.commands.analyze import analysis_json
 from nlp.train.train_tagger import DEV_SHARE, TRAIN_SHARE, Sentence, read_anercorp, split
 
 DEFAULT_CORPUS = Path("/work/data/anercorp/ANERCorp.txt")
