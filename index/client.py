@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from athar.errors import ConfigurationError, SearchRequestError, SearchUnavailableError
+from athar.private import search_credentials
 from athar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,11 @@ T = TypeVar("T")
 
 
 def make_client(settings: Settings, *, timeout: float = 30.0) -> Any:
-    """An ``OpenSearch`` client for ``settings.search_url`` (credentials and CA from settings)."""
+    """An ``OpenSearch`` client for ``settings.search_url`` (credentials and CA from settings).
+
+    Credentials: ``ATHAR_SEARCH_USER``/``ATHAR_SEARCH_PASSWORD``, else (loopback URLs only) the
+    embedded node's generated secret (:func:`athar.private.search_credentials`).
+    """
     from opensearchpy import OpenSearch
 
     engine_log = logging.getLogger("opensearch")
@@ -38,10 +43,9 @@ def make_client(settings: Settings, *, timeout: float = 30.0) -> Any:
         "verify_certs": settings.search_verify,
         "ssl_show_warn": settings.search_verify,
     }
-    if settings.search_user or settings.search_password:
-        if not (settings.search_user and settings.search_password):
-            raise ConfigurationError("Set both ATHAR_SEARCH_USER and ATHAR_SEARCH_PASSWORD, or neither.")
-        kwargs["http_auth"] = (settings.search_user, settings.search_password)
+    credentials = search_credentials(settings)
+    if credentials:
+        kwargs["http_auth"] = credentials
     if settings.search_ca:
         kwargs["ca_certs"] = settings.search_ca
     return OpenSearch(**kwargs)

@@ -2,12 +2,16 @@
 
 The node is a JVM running ``org.athar.node.AtharNode`` from the jars Maven put
 in ``index/node/target`` (``make`` / ``scripts/setup.sh search``). It binds
-127.0.0.1 only, keeps data and logs under ``Settings.node_dir`` and is detached
-from the terminal; ``node.json`` (pid, ports) and ``node.log`` live there too.
+127.0.0.1 only, keeps data and logs under ``Settings.node_dir`` (0700, files 0600) and is
+detached from the terminal; ``node.json`` (pid, ports) and ``node.log`` live there too. Every
+HTTP request must authenticate (``HttpAuthPlugin``): the user and password are
+``ATHAR_SEARCH_USER``/``ATHAR_SEARCH_PASSWORD`` or a secret generated once into
+``data_dir/secrets/search-node`` (0600), handed to the JVM in its environment.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from athar.errors import AtharError, ConfigurationError, ToolFailedError, ToolMissingError
+from athar.private import PRIVATE_UMASK, open_private, private_dir, search_credentials, write_private
 from athar.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -100,9 +105,16 @@ def _is_our_node(pid: int, node_dir: Path) -> bool:
     return MAIN_CLASS.encode() in cmdline and str(node_dir).encode() in cmdline
 
 
-def _health(url: str, timeout: float = 2.0) -> str | None:
+Credentials = tuple[str, str] | None
+
+
+def _health(url: str, credentials: Credentials, timeout: float = 2.0) -> str | None:
+    request = urllib.request.Request(f"{url}/_cluster/health")
+    if credentials:
+        token = base64.b64encode(":".join(credentials).encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
     try:
-        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return str(json.loads(response.read()).get("status"))
     except (OSError, ValueError, urllib.error.URLError):
         return None
@@ -121,13 +133,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _credentials(settings: Settings, port: int, *, create: bool = False) -> Credentials:
+    """The node's user and password: ATHAR_SEARCH_PASSWORD, else the data directory's generated secret."""
+    return search_credentials(settings.with_(search_url=f"http://127.0.0.1:{port}"), create=create)
+
+
 def status(settings: Settings, *, node_dir: Path | None = None) -> NodeStatus:
     """Whether the embedded node of this data directory runs, and its cluster health."""
     node_dir = (node_dir or settings.node_dir).resolve()
     state = _read_state(node_dir)
     if state and _is_our_node(int(state.get("pid", 0)), node_dir):
         url = f"http://127.0.0.1:{state['port']}"
-        return NodeStatus(True, url, int(state["pid"]), _health(url), log_file=str(node_dir / "node.log"))
+        health = _health(url, _credentials(settings, int(state["port"])))
+        return NodeStatus(True, url, int(state["pid"]), health, log_file=str(node_dir / "node.log"))
     return NodeStatus(False, f"http://127.0.0.1:{settings.node_port}")
 
 
@@ -151,7 +169,7 @@ def start(
     current = status(settings, node_dir=node_dir)
     if current.running:
         if current.health is None:
-            current = _wait_healthy(current, node_dir, timeout)
+            current = _wait_healthy(current, node_dir, timeout, _credentials(settings, port))
         return NodeStatus(**{**current.__dict__, "already_running": True})
     java = _java()
     cp = classpath()
@@ -161,7 +179,9 @@ def start(
             "(and ATHAR_SEARCH_URL) to a free port.",
             code="port_in_use",
         )
-    node_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(node_dir)
+    credentials = _credentials(settings, port, create=True)
+    assert credentials is not None  # create=True always gives a secret
     transport_port = free_port()
     heap = heap or settings.node_heap
     log_path = node_dir / "node.log"
@@ -182,7 +202,7 @@ def start(
         str(port),
         str(transport_port),
     ]
-    with open(log_path, "ab") as log_file:
+    with os.fdopen(open_private(log_path), "ab") as log_file:
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
@@ -190,12 +210,15 @@ def start(
             stderr=subprocess.STDOUT,
             cwd=node_dir,
             start_new_session=True,
+            # the node's credentials by environment (readable by this account only, unlike the command line)
+            env={**os.environ, "ATHAR_NODE_USER": credentials[0], "ATHAR_NODE_PASSWORD": credentials[1]},
+            umask=PRIVATE_UMASK,  # index files, logs and translog: owner only
         )
-    _state_file(node_dir).write_text(
-        json.dumps({"pid": process.pid, "port": port, "transport": transport_port})
+    write_private(
+        _state_file(node_dir), json.dumps({"pid": process.pid, "port": port, "transport": transport_port})
     )
     started = NodeStatus(True, f"http://127.0.0.1:{port}", process.pid, None, log_file=str(log_path))
-    healthy = _wait_healthy(started, node_dir, timeout, process=process)
+    healthy = _wait_healthy(started, node_dir, timeout, credentials, process=process)
     if warm:
         _warm(settings, healthy.url)
     return healthy
@@ -222,11 +245,15 @@ def _log_tail(node_dir: Path, lines: int = 5) -> str:
 
 
 def _wait_healthy(
-    node: NodeStatus, node_dir: Path, timeout: float, process: subprocess.Popen[bytes] | None = None
+    node: NodeStatus,
+    node_dir: Path,
+    timeout: float,
+    credentials: Credentials,
+    process: subprocess.Popen[bytes] | None = None,
 ) -> NodeStatus:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        health = _health(node.url)
+        health = _health(node.url, credentials)
         if health in ("green", "yellow"):
             return NodeStatus(**{**node.__dict__, "health": health})
         if process is not None and process.poll() is not None:

@@ -2,7 +2,8 @@
 
 One real search node per test session: the embedded OpenSearch node on a free port with a temporary data
 directory, or the cluster named by ATHAR_SEARCH_URL when that is set. (The flows tests start their own
-node, because they stop and restart it.)
+node, because they stop and restart it.) The embedded nodes require credentials: a random
+ATHAR_SEARCH_PASSWORD for the session, unless one is given.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from pathlib import Path
 import pytest
 
 from athar.settings import load_settings
+
+if not os.environ.get("ATHAR_SEARCH_URL") and not os.environ.get("ATHAR_SEARCH_PASSWORD"):
+    # The embedded test nodes require credentials like a real one; every test (and every process a
+    # test starts, which inherits the environment) reaches them with this password.
+    import secrets
+
+    os.environ["ATHAR_SEARCH_PASSWORD"] = secrets.token_urlsafe(24)
 
 
 @pytest.fixture(scope="session")

@@ -20,14 +20,16 @@ import org.opensearch.plugins.Plugin;
  * Athar's embedded single OpenSearch node.
  *
  * <p>Usage: {@code java -cp target/classes:target/lib/* org.athar.node.AtharNode HOME HTTP_PORT TRANSPORT_PORT}.
- * HOME holds data/ and logs/; the node binds 127.0.0.1 only and stops cleanly on SIGTERM.
+ * HOME holds data/ and logs/; the node binds 127.0.0.1 only and stops cleanly on SIGTERM. Every HTTP request
+ * must carry the credentials of {@link HttpAuthPlugin} (from the environment; the node does not start without).
  * Module plugins are loaded from the classpath (no plugins directory, no security manager).
  */
 public final class AtharNode {
 
-    /** Plugins wanted on the classpath; the first one (HTTP) is required. */
+    /** Plugins wanted on the classpath; the first two (HTTP, and its authentication) are required. */
     private static final String[] PLUGIN_CLASSES = {
         "org.opensearch.transport.Netty4Plugin",
+        "org.athar.node.HttpAuthPlugin",
         "org.opensearch.analysis.common.CommonAnalysisPlugin",
         "org.opensearch.painless.PainlessPlugin",
         "org.opensearch.index.mapper.MapperExtrasPlugin",
@@ -59,8 +61,8 @@ public final class AtharNode {
                     icu = true;
                 }
             } catch (ClassNotFoundException | NoClassDefFoundError e) {
-                if (name.equals(PLUGIN_CLASSES[0])) {
-                    throw new IllegalStateException("the HTTP plugin " + name + " is not on the classpath; run make");
+                if (name.equals(PLUGIN_CLASSES[0]) || name.equals(PLUGIN_CLASSES[1])) {
+                    throw new IllegalStateException("the required plugin " + name + " is not on the classpath; run make");
                 }
                 System.out.println("athar-node: optional plugin not on the classpath: " + name);
             }
