@@ -28,9 +28,14 @@ from typing import Any
 from athar.records import NameKeys
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_BIDI = dict.fromkeys(
-    map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"), None
+# Invisible format characters, removed: bidi marks, embeddings and isolates, zero-width space,
+# non-joiner and joiner (a ZWNJ inside a word would split it from its plain spelling), word joiner
+# and invisible operators, soft hyphen, BOM.
+INVISIBLE = (
+    "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 )
+_BIDI = dict.fromkeys(map(ord, INVISIBLE), None)
 # Letters camel-tools leaves alone that we fold: Persian yeh/kaf/heh, alef wasla, Farsi/Urdu forms.
 _EXTRA = {
     "ی": "ي",
@@ -60,7 +65,7 @@ def normalize_digits(s: str) -> str:
 
 
 def strip_bidi(s: str) -> str:
-    """Remove bidirectional control marks (LRM, RLM, ALM, embeddings, isolates, BOM)."""
+    """Remove invisible format characters (:data:`INVISIBLE`: bidi marks, ZWSP/ZWNJ/ZWJ, BOM, ...)."""
     return s.translate(_BIDI)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from athar.arabic import name_keys, normalize_arabic, normalize_digits, skeleton
@@ -127,7 +128,34 @@ def clean_query(text: str) -> str:
         )
     if not re.search(r"\w", text):
         raise SearchRequestError("The query has no letters or digits to search for.", code="empty_query")
+    if not _has_positive_terms(text):
+        raise SearchRequestError(
+            "The query only excludes words (NOT/-), so it would match every page; "
+            "add a word or phrase to search for, e.g. 'سجن NOT عدرا'.",
+            code="negative_query",
+        )
     return text
+
+
+_NEGATED = re.compile(r'-\s*(?:"[^"]*"|\([^()]*\)|[^\s|()"]+)')
+
+
+def _has_positive_terms(text: str) -> bool:
+    """Whether every alternative of the query (split at ``|``) asks for at least one word.
+
+    A pure-negative query (``NOT zzz``, ``-a -b``, ``a | -b``) would match every page that lacks
+    the excluded words: refused rather than answered with the whole archive.
+    """
+    stripped = text
+    while True:  # innermost negated groups first, so -(a -(b)) is removed whole
+        shorter = _NEGATED.sub("\x00", stripped)  # NUL marks an exclusion (control characters are gone)
+        if shorter == stripped:
+            break
+        stripped = shorter
+    for alternative in stripped.split("|"):
+        if "\x00" in alternative and not re.search(r"\w", alternative):
+            return False  # this alternative only excludes (an empty one, as in "a || b", is ignored)
+    return True
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -259,13 +287,26 @@ def _named(query: dict[str, Any], name: str) -> dict[str, Any]:
     return {kind: {field: {"value" if kind == "term" else "query": params, "_name": name}}}
 
 
+# Birth years a record can hold: no one born before 1850 is searched for in these archives, and no
+# one is born after this year.
+MIN_BIRTH_YEAR = 1850
+
+
 def _born_year(born: str | int) -> int:
-    match = re.match(r"^\s*(\d{4})", normalize_digits(str(born)))
+    """A birth year (four digits, any digit set, optionally followed by -MM-DD) within the valid range."""
+    match = re.match(r"^\s*([0-9]{4})(?![0-9])", normalize_digits(str(born)))
     if not match:
         raise SearchRequestError(
-            f"Birth year {born!r} is not understood; give a year such as 1985.", code="bad_date"
+            f"Birth year {str(born)[:20]!r} is not understood; give a year such as 1985.", code="bad_date"
         )
-    return int(match.group(1))
+    year = int(match.group(1))
+    this_year = datetime.now(UTC).year
+    if not MIN_BIRTH_YEAR <= year <= this_year:
+        raise SearchRequestError(
+            f"Birth year {year} is out of range; give a year from {MIN_BIRTH_YEAR} to {this_year}.",
+            code="bad_date",
+        )
+    return year
 
 
 _GLUED_ARTICLE = re.compile(r"\b(al|el)(?=[a-z]{3,})", re.IGNORECASE)

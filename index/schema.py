@@ -29,8 +29,12 @@ from index.client import engine_errors
 log = logging.getLogger(__name__)
 
 KINDS = ("documents", "pages", "persons")
-SCHEMA_VERSION = 1  # bump when a mapping changes, then run `athar index migrate`
+SCHEMA_VERSION = 2  # bump when a mapping changes, then run `athar index migrate`
+# 2: invisible format characters (ZWNJ, ZWJ, bidi marks, BOM) removed before tokenizing
 
+# The characters athar.arabic.INVISIBLE removes from queries, removed from indexed text too: a ZWNJ
+# inside a word would otherwise make it a different token (without ICU folding, which drops them).
+_INVISIBLE = "[\\u00AD\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]"
 _PERSIAN_FORMS = ["ی=>ي", "ې=>ي", "ک=>ك", "ڪ=>ك", "ھ=>ه", "ہ=>ه", "ٱ=>ا", "ٲ=>ا", "ٳ=>ا"]
 
 
@@ -40,19 +44,22 @@ def analysis_settings(icu: bool) -> dict[str, Any]:
     if icu:
         arabic_filters.append("icu_folding")
     return {
-        "char_filter": {"athar_letters": {"type": "mapping", "mappings": _PERSIAN_FORMS}},
+        "char_filter": {
+            "athar_invisible": {"type": "pattern_replace", "pattern": _INVISIBLE, "replacement": ""},
+            "athar_letters": {"type": "mapping", "mappings": _PERSIAN_FORMS},
+        },
         "filter": {"athar_stem": {"type": "stemmer", "language": "arabic"}},
         "analyzer": {
             "athar_arabic": {
                 "type": "custom",
                 "tokenizer": "standard",
-                "char_filter": ["athar_letters"],
+                "char_filter": ["athar_invisible", "athar_letters"],
                 "filter": arabic_filters,
             },
             "athar_arabic_stem": {
                 "type": "custom",
                 "tokenizer": "standard",
-                "char_filter": ["athar_letters"],
+                "char_filter": ["athar_invisible", "athar_letters"],
                 "filter": [*arabic_filters, "athar_stem"],
             },
             "athar_latin": {
@@ -65,7 +72,7 @@ def analysis_settings(icu: bool) -> dict[str, Any]:
         "normalizer": {
             "athar_norm": {
                 "type": "custom",
-                "char_filter": ["athar_letters"],
+                "char_filter": ["athar_invisible", "athar_letters"],
                 "filter": ["lowercase", "decimal_digit", "arabic_normalization"],
             }
         },
