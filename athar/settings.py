@@ -71,6 +71,20 @@ def _delays(env: Mapping[str, str], name: str, default: tuple[float, ...]) -> tu
     return delays
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    import ipaddress
+
+    items = tuple(x.strip() for x in (_str(env, name, "") or "").split(",") if x.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigurationError(
+                f"{name}: {item!r} is not an address or network; give e.g. 127.0.0.1,10.0.0.0/8."
+            ) from None
+    return items
+
+
 def _default_tessdata() -> str | None:
     """The project's 'best_int' ara model dir, installed by `make`, if present."""
     candidate = PROJECT_ROOT / ".cache" / "tessdata"
@@ -125,6 +139,9 @@ class Settings:
     web_user: str | None = None
     web_password: str | None = field(default=None, repr=False)  # a secret: never printed
     watch_interval: float = 10.0  # seconds between checks of `athar watch` (`athar up` checks every 5)
+    web_tokens: str | None = field(default=None, repr=False)  # name:token,... (secrets: never printed)
+    # Web: addresses/networks of reverse proxies whose X-Forwarded-For is believed (none by default)
+    web_trusted_proxies: tuple[str, ...] = ()
 
     @property
     def originals_dir(self) -> Path:
@@ -189,6 +206,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_user=_str(env, "ATHAR_WEB_USER", None),
         web_password=_str(env, "ATHAR_WEB_PASSWORD", None),
         watch_interval=_float(env, "ATHAR_WATCH_INTERVAL", base.watch_interval),
+        web_tokens=_str(env, "ATHAR_WEB_TOKENS", None),
+        web_trusted_proxies=_networks(env, "ATHAR_WEB_TRUSTED_PROXIES"),
     )
 
 

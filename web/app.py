@@ -25,8 +25,8 @@ from athar.errors import AtharError, PermanentError
 from athar.log import short
 from athar.settings import Settings, load_settings
 from web import data, scan
-from web.audit import audit_path, record_search
-from web.auth import TOKEN_COOKIE, AuthConfig, auth_from_env, identify
+from web.audit import audit_path, record_access, record_search
+from web.auth import TOKEN_COOKIE, AuthConfig, LoginThrottle, auth_from_env, client_address, identify
 from web.i18n import DOC_TYPES, pick_lang, translator
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,28 @@ def _snippets(hit: dict[str, Any]) -> list[str]:
 
 
 def _client_host(request: Request) -> str | None:
+    """The audited client address, as the guard resolved it (X-Forwarded-For only from a trusted proxy)."""
+    resolved = getattr(request.state, "client", None)
+    if resolved:
+        return str(resolved)
     return request.client.host if request.client else None
+
+
+_PAGE_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²" or a 5,000-digit number is refused
+
+
+def page_number(raw: str | None) -> int:
+    """A ``page`` parameter of the HTML pages: 1 when absent, else a whole number 1-9999."""
+    if raw is None or raw == "":
+        return 1
+    if not _PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
+        raise data.BadParameterError("page must be a whole number from 1 (written with the digits 0-9).")
+    return int(raw)
+
+
+def _local_target(path: str) -> str:
+    """A redirect target on this site only: '//host/...' or '/\\host' would leave it."""
+    return "/" + path.lstrip("/\\")
 
 
 class _Engine:
@@ -108,6 +129,7 @@ def create_app(
     auth = auth if auth is not None else auth_from_env()
     engine = _Engine(settings, client)
     audit_file = audit_path(settings.data_dir)
+    throttle = LoginThrottle()
     templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=True,
@@ -135,14 +157,30 @@ def create_app(
         path = request.url.path
         is_api = path.startswith("/api")
         token_param = request.query_params.get("token")
+        peer = request.client.host if request.client else None
+        client = client_address(peer, request.headers.get("x-forwarded-for"), settings.web_trusted_proxies)
+        request.state.client = client
+        authorization = request.headers.get("authorization")
         who = identify(
             auth,
-            authorization=request.headers.get("authorization"),
+            authorization=authorization,
             cookie=request.cookies.get(TOKEN_COOKIE),
             token_param=token_param,
         )
         response: Response
-        if who is None and not path.startswith(PUBLIC_PATHS):
+        wait = throttle.retry_after(client or "?") if auth.enabled else 0
+        if who is None and auth.enabled and (authorization is not None or token_param is not None):
+            failures = throttle.failed(client or "?")  # the attempt is never logged, only that it failed
+            log.warning("web: failed login from %s (%d within %g s)", client, failures, throttle.window)
+        if wait and not path.startswith("/static/"):
+            message = "Too many failed logins from this address; try again later."
+            response = (
+                JSONResponse({"error": {"code": "too_many_failures", "message": message}}, status_code=429)
+                if is_api
+                else HTMLResponse(str(escape(message)), status_code=429)
+            )
+            response.headers["Retry-After"] = str(wait)
+        elif who is None and not path.startswith(PUBLIC_PATHS):
             if is_api:
                 response = JSONResponse(
                     {
@@ -155,16 +193,16 @@ def create_app(
                 )
             else:
                 response = _html(request, "login.html", {"failed": token_param is not None}, status=401)
-            schemes = (["Bearer"] if auth.token else []) + (['Basic realm="athar"'] if auth.user else [])
+            schemes = (["Bearer"] if auth.has_tokens else []) + (['Basic realm="athar"'] if auth.user else [])
             response.headers["WWW-Authenticate"] = ", ".join(schemes)
-        elif token_param is not None and who == "token" and request.method == "GET":
+        elif token_param is not None and who and who.startswith("token") and request.method == "GET":
             # a ?token= link: remember the login in a cookie and drop the token from the address bar
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            target = "/" if path.startswith("/login") else path
+            target = "/" if path.startswith("/login") else _local_target(path)
             response = RedirectResponse(target + ("?" + urlencode(rest) if rest else ""), status_code=303)
             response.set_cookie(
                 TOKEN_COOKIE,
-                auth.cookie_value(),
+                auth.cookie_value(who),
                 httponly=True,
                 samesite="strict",
                 secure=request.url.scheme == "https",
@@ -242,6 +280,18 @@ def create_app(
                 count=note["count"],
                 error=error,
             )
+
+    def _viewed(request: Request, kind: str, via: str, sha256: str, page: int | None = None) -> None:
+        """Audit a view of stored content before it is served (a failed append refuses the view)."""
+        record_access(
+            audit_file,
+            who=getattr(request.state, "who", "anonymous"),
+            client=_client_host(request),
+            kind=kind,
+            via=via,
+            sha256=sha256,
+            page=page,
+        )
 
     def _audited_search(
         request: Request,
@@ -389,8 +439,9 @@ def create_app(
     @app.get(
         "/api/documents/{sha256}", tags=["documents"], summary="One document: index entry and provenance"
     )
-    def api_document(sha256: str) -> dict[str, Any]:
+    def api_document(request: Request, sha256: str) -> dict[str, Any]:
         data.check_sha256(sha256)
+        _viewed(request, "document", "api", sha256)
         doc = data.document_entry(engine.get(), settings, sha256)
         return {**doc, "provenance": data.provenance(settings, sha256)}
 
@@ -400,9 +451,15 @@ def create_app(
         summary="One page: OCR text, word boxes, matched words for q, persons, dates and places",
     )
     def api_page(
-        sha256: str, page: int, q: str | None = None, span: str | None = None, person: str | None = None
+        request: Request,
+        sha256: str,
+        page: int,
+        q: str | None = None,
+        span: str | None = None,
+        person: str | None = None,
     ) -> dict[str, Any]:
         data.check_sha256(sha256)
+        _viewed(request, "page", "api", sha256, page)
         return _page_view(sha256, page, q, span, person)
 
     @app.get(
@@ -411,12 +468,13 @@ def create_app(
         summary="The page scan as JPEG, in the coordinates of the word boxes",
         response_class=FileResponse,
     )
-    def api_page_image(sha256: str, page: int) -> FileResponse:
+    def api_page_image(request: Request, sha256: str, page: int) -> FileResponse:
         from app.originals import original_path
 
         data.check_sha256(sha256)
         if page < 1:
             raise scan.PageNotFoundError("Pages are numbered from 1.")
+        _viewed(request, "image", "api", sha256, page)
         original = original_path(settings, sha256)
         entry = data.page_entry(engine.get(), settings, sha256, page)
         layout = scan.page_layout(settings, sha256, page, hocr=entry.get("hocr"))
@@ -431,10 +489,11 @@ def create_app(
         summary="Download the original file, checked against its sha256 first",
         response_class=FileResponse,
     )
-    def api_original(sha256: str) -> FileResponse:
+    def api_original(request: Request, sha256: str) -> FileResponse:
         from app.originals import verify_original
 
         data.check_sha256(sha256)
+        _viewed(request, "original", "api", sha256)
         path = verify_original(settings, sha256)
         name = f"{sha256[:12]}"
         try:
@@ -473,7 +532,7 @@ def create_app(
         context: dict[str, Any] = {"form": form, "result": None, "error": None, "links": {}}
         if q and q.strip():
             try:
-                number = int(page) if page and page.isdigit() else 1
+                number = page_number(page)
                 result = _audited_search(
                     request, "page", q, type, date_from, date_to, place, number, PAGE_SIZE
                 )
@@ -533,7 +592,8 @@ def create_app(
         person: str | None = None,
     ) -> HTMLResponse:
         data.check_sha256(sha256)
-        number = int(page) if page and page.isdigit() else 1
+        number = page_number(page)
+        _viewed(request, "page", "page", sha256, number)
         view = _page_view(sha256, number, q, span, person)
         matched = set(view["matched"])
         boxes = [

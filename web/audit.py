@@ -1,4 +1,5 @@
-"""Append-only audit log of searches: who searched what, when, and how many results came back.
+"""Append-only audit log: who searched what, when, and how many results came back; who viewed which
+document or page and who downloaded which original.
 
 One JSON object per line in ``Settings.data_dir/audit.log`` (apart from the search index), opened
 in append mode for every entry, readable by the owner only. It holds search terms, which can be
@@ -49,6 +50,29 @@ def record_search(
     }
     if error:
         entry["error"] = error
+    _append(path, entry)
+    return entry
+
+
+def record_access(
+    path: Path, *, who: str, client: str | None, kind: str, via: str, sha256: str, page: int | None = None
+) -> dict[str, Any]:
+    """Append one view of stored content: ``kind`` is "document", "page", "image" or "original"."""
+    entry: dict[str, Any] = {
+        "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "who": who,
+        "client": client,
+        "kind": kind,
+        "via": via,
+        "sha256": sha256,
+    }
+    if page is not None:
+        entry["page"] = page
+    _append(path, entry)
+    return entry
+
+
+def _append(path: Path, entry: dict[str, Any]) -> None:
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,4 +86,3 @@ def record_search(
         raise StorageError(
             f"cannot append to the audit log {path} ({exc.strerror}); check the disk."
         ) from None
-    return entry

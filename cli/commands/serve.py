@@ -46,7 +46,14 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         uvicorn.run(
-            app, host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            # X-Forwarded-For is believed only from ATHAR_WEB_TRUSTED_PROXIES (web.auth.client_address)
+            proxy_headers=False,
         )
     except OSError as exc:
         raise ConfigurationError(
