@@ -6,6 +6,8 @@
 * :func:`secret` — a random secret kept in a 0600 file (``data_dir/secrets/<name>``), made once.
 * :func:`search_credentials` — what the search client sends: ``ATHAR_SEARCH_USER``/``PASSWORD``, or
   for the embedded node on a loopback address, the secret ``athar node start`` generated.
+* :func:`offline_prefect` — Prefect settings that stop every outbound call (analytics, promotions),
+  forced in the environment of every Athar process before Prefect is imported.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import MutableMapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +31,19 @@ NODE_USER = "athar"
 SEARCH_SECRET = "search-node"
 PREFECT_SECRET = "prefect-api"
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Prefect settings that would call out of the machine, all off: the server's usage analytics (also
+# sent by the temporary server Prefect starts for `athar watch`/`athar reprocess` without a server),
+# the UI's promotional content and Cloud's orchestration telemetry.
+OFFLINE_PREFECT = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+    "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+}
+
+
+def offline_prefect(environ: MutableMapping[str, str] | None = None) -> None:
+    """Force :data:`OFFLINE_PREFECT` into ``environ`` (default: this process, and so its children)."""
+    (os.environ if environ is None else environ).update(OFFLINE_PREFECT)
 
 
 def private_umask() -> None:

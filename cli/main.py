@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from athar.errors import AtharError
 from athar.log import configure_logging
+from athar.private import offline_prefect, private_umask
 
 # Order is the order shown in `athar --help`.
 COMMAND_MODULES = (
@@ -52,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # before any command runs: files only for this account, and Prefect never calls out
+    private_umask()
+    offline_prefect()
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose)

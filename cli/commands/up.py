@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from athar.errors import ToolFailedError
+from athar.private import (
+    OFFLINE_PREFECT,
+    PREFECT_SECRET,
+    open_private,
+    private_dir,
+    secret,
+    write_private,
+)
 from athar.settings import PROJECT_ROOT, Settings, load_settings
+
+PREFECT_USER = "athar"
 
 
 def register(sub: Any) -> None:
@@ -72,7 +82,7 @@ class Children:
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
         self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
-        run_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(run_dir)
 
     def pid_file(self, name: str) -> Path:
         return self.run_dir / f"{name}.json"
@@ -87,7 +97,7 @@ class Children:
 
     def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         log_path = self.run_dir / f"{name}.log"
-        with log_path.open("ab") as log_file:
+        with os.fdopen(open_private(log_path), "ab") as log_file:
             process = subprocess.Popen(
                 command,
                 env=env,
@@ -96,7 +106,7 @@ class Children:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches us only; we stop children in order
             )
-        self.pid_file(name).write_text(json.dumps({"pid": process.pid, "command": command[:3]}))
+        write_private(self.pid_file(name), json.dumps({"pid": process.pid, "command": command[:3]}))
         self.started.append((name, process))
         return process
 
@@ -118,14 +128,18 @@ class Children:
 
 
 def _prefect_env(settings: Settings, port: int) -> dict[str, str]:
-    home = settings.data_dir / "prefect"
-    home.mkdir(parents=True, exist_ok=True)
+    home = private_dir(settings.data_dir / "prefect")
+    # the local server's API (flow runs, their parameters and logs) needs this user:password; the
+    # clients below send it; the UI asks for it once (it is in data_dir/secrets/prefect-api, 0600)
+    auth = f"{PREFECT_USER}:{secret(settings, PREFECT_SECRET)}"
     env = dict(os.environ)
     env.update(
         {
+            **OFFLINE_PREFECT,
+            "PREFECT_SERVER_API_AUTH_STRING": auth,
+            "PREFECT_API_AUTH_STRING": auth,
             "PREFECT_HOME": str(home),
             "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             # our own loggers (sha256/page/count/code lines only) also show in the Prefect UI
             "PREFECT_LOGGING_EXTRA_LOGGERS": "athar,app,flows,ocr,nlp,index",
             "PREFECT_SERVER_API_HOST": "127.0.0.1",
@@ -229,7 +243,10 @@ def run(args: argparse.Namespace) -> int:
                 child = children.start(name, [sys.executable, *arguments], project_env)
                 _say(f"{what} (pid {child.pid})")
 
-        _say(f"Prefect UI:   http://127.0.0.1:{args.prefect_port}")
+        _say(
+            f"Prefect UI:   http://127.0.0.1:{args.prefect_port}   (login: the line in "
+            f"{settings.data_dir / 'secrets' / PREFECT_SECRET}, prefixed with '{PREFECT_USER}:')"
+        )
         if not args.no_web:
             _say(f"web search:   http://127.0.0.1:{args.web_port}")
         _say(f"drop scans:   {settings.inbox}   (state: `athar status`)")
