@@ -76,7 +76,7 @@ def test_valid_birth_years_in_any_digit_set(client: Any, loaded: Settings) -> No
 def test_born_flag_of_the_cli_says_what_is_wrong(
     loaded: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from athar.cli import main
+    from cli.main import main
 
     assert main(["person", "--name", "سامر", "--born", "99999999999999999999"]) == 2
     err = capsys.readouterr().err
