@@ -1,6 +1,8 @@
 """The watched bucket: an fsspec URL (``./inbox`` or ``s3://bucket/prefix``) listed for new objects.
 
-Object names are kept as data, never used as local paths.
+Object names are kept as data. A local folder is read by :mod:`app.local_inbox`: regular,
+finished files only, nothing followed; what it refuses is in :attr:`Bucket.skipped`. S3 objects
+are complete by definition (an upload appears whole).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from app import local_inbox
 from athar.errors import ConfigurationError, StorageError
 from athar.settings import Settings
 
 PROCESSED_PREFIX = "processed"
-
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Bucket:
         import fsspec
 
         self.url = url
+        self.settle_seconds = settings.settle_seconds
+        self.skipped: dict[str, str] = {}  # key -> reason, from the last listing
         self.is_local = not url.startswith("s3://")
         if url.startswith("s3://"):
             client_kwargs: dict[str, Any] = {}
@@ -67,6 +71,9 @@ class Bucket:
 
     def list_objects(self) -> list[BucketObject]:
         """Every object under the bucket root, except ``processed/`` and hidden/partial files."""
+        if self.is_local:
+            entries, self.skipped = local_inbox.scan(self.root, self.settle_seconds, (PROCESSED_PREFIX,))
+            return [BucketObject(e.key, e.size, e.fingerprint) for e in entries]
         try:
             self.fs.invalidate_cache()
             found = self.fs.find(self.root, detail=True)
@@ -94,8 +101,12 @@ class Bucket:
         return objects
 
     @contextlib.contextmanager
-    def open(self, key: str) -> Iterator[IO[bytes]]:
-        """Read one object as a binary stream."""
+    def open(self, key: str, fingerprint: str | None = None) -> Iterator[IO[bytes]]:
+        """Read one object as a binary stream (a local one: see :func:`app.local_inbox.open_regular`)."""
+        if self.is_local and fingerprint is not None:
+            with local_inbox.open_regular(self.root, key, fingerprint) as handle:
+                yield handle
+            return
         try:
             with self.fs.open(self._full(key), "rb") as handle:
                 yield handle
@@ -103,6 +114,10 @@ class Bucket:
             raise StorageError(
                 f"object vanished from the bucket before intake (key sha {key_id(key)})."
             ) from None
+
+    def unchanged(self, obj: BucketObject) -> bool:
+        """Whether ``obj`` is still what was listed (S3: always; an object is replaced whole)."""
+        return not self.is_local or local_inbox.unchanged(self.root, obj.key, obj.fingerprint)
 
     def move_to_processed(self, key: str, sha256: str) -> str:
         """Move an object to ``processed/<key>`` (suffixed with the sha256 if that name is taken)."""
@@ -135,5 +150,3 @@ def key_id(key: str) -> str:
 def open_bucket(settings: Settings, url: str | None = None) -> Bucket:
     """The watched bucket from ``url`` or ``settings.inbox``."""
     return Bucket(url or settings.inbox, settings)
-
-

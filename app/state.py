@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from athar import PIPELINE_VERSION
 from athar.errors import StorageError
+from athar.private import private_dir
 from athar.settings import Settings
 
 if TYPE_CHECKING:
@@ -72,6 +73,19 @@ CREATE TABLE IF NOT EXISTS versions (
     processed_at TEXT NOT NULL,
     summary TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS skipped (
+    bucket TEXT NOT NULL,
+    object_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (bucket, object_key)
+);
+CREATE TABLE IF NOT EXISTS integrity (
+    sha256 TEXT PRIMARY KEY,
+    problem TEXT NOT NULL,
+    detected TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
     flow TEXT NOT NULL,
@@ -114,9 +128,12 @@ class SqliteStateStore:
         key = str(path)
         if key in _SCHEMA_READY and path.exists():
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         with self._connect() as db:
             db.executescript(_SCHEMA)
+        for name in (path.name, path.name + "-wal", path.name + "-shm"):
+            with contextlib.suppress(FileNotFoundError, PermissionError):
+                (path.parent / name).chmod(0o600)  # names and states: the service account's only
         _SCHEMA_READY.add(key)
 
     @classmethod
@@ -308,7 +325,90 @@ class SqliteStateStore:
             rows = db.execute("SELECT * FROM runs ORDER BY started DESC LIMIT ?", (limit,)).fetchall()
         return [{**dict(r), "summary": json.loads(r["summary"]) if r["summary"] else None} for r in rows]
 
+    def mark_crashed(self, flow: str) -> list[str]:
+        """Runs of ``flow`` still "running" become "crashed"; their ids. Call only when no run of
+        ``flow`` can be alive (e.g. while holding the data directory's watch lock)."""
+        with self._connect() as db:
+            rows = db.execute("SELECT id FROM runs WHERE flow=? AND status='running'", (flow,)).fetchall()
+            db.execute(
+                "UPDATE runs SET status='crashed', finished=? WHERE flow=? AND status='running'",
+                (now_iso(), flow),
+            )
+        return [r["id"] for r in rows]
 
+    # objects of the bucket that are not taken in (symlinks, sockets, unreadable files, ...)
+    def sync_skipped(self, bucket: str, skipped: dict[str, str], present: set[str]) -> list[str]:
+        """After listing ``bucket``: ``skipped`` (key -> reason) are the objects the listing refuses,
+        ``present`` the keys it takes. Rows of objects that are gone are dropped; returns the keys
+        newly skipped (to be reported once)."""
+        with self._connect() as db:
+            known = {
+                r["object_key"]: r["reason"]
+                for r in db.execute("SELECT object_key, reason FROM skipped WHERE bucket=?", (bucket,))
+            }
+            for key in set(known) - set(skipped) - present:
+                db.execute("DELETE FROM skipped WHERE bucket=? AND object_key=?", (bucket, key))
+            new = [k for k, reason in skipped.items() if known.get(k) != reason]
+            for key in new:
+                db.execute(
+                    "INSERT OR REPLACE INTO skipped (bucket, object_key, fingerprint, reason, first_seen)"
+                    " VALUES (?,?,?,?,?)",
+                    (bucket, key, "", skipped[key], now_iso()),
+                )
+        return new
+
+    def add_skipped(self, bucket: str, key: str, fingerprint: str, reason: str) -> bool:
+        """Record that this version of an object cannot be taken in; False if already recorded."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT fingerprint, reason FROM skipped WHERE bucket=? AND object_key=?", (bucket, key)
+            ).fetchone()
+            if row and (row["fingerprint"], row["reason"]) == (fingerprint, reason):
+                return False
+            db.execute(
+                "INSERT OR REPLACE INTO skipped (bucket, object_key, fingerprint, reason, first_seen)"
+                " VALUES (?,?,?,?,?)",
+                (bucket, key, fingerprint, reason, now_iso()),
+            )
+        return True
+
+    def clear_skipped(self, bucket: str, key: str) -> None:
+        """The object was taken in after all."""
+        with self._connect() as db:
+            db.execute("DELETE FROM skipped WHERE bucket=? AND object_key=?", (bucket, key))
+
+    def skipped_versions(self, bucket: str) -> dict[str, str]:
+        """Key -> fingerprint of the skipped objects of ``bucket`` (not retried until they change)."""
+        with self._connect() as db:
+            rows = db.execute("SELECT object_key, fingerprint FROM skipped WHERE bucket=?", (bucket,))
+            return {r["object_key"]: r["fingerprint"] for r in rows}
+
+    def skipped(self) -> list[dict[str, Any]]:
+        """Every skipped object: bucket, object_key, reason, first_seen."""
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM skipped ORDER BY first_seen, object_key").fetchall()
+        return [dict(r) for r in rows]
+
+    # fixity
+    def record_integrity_failure(self, sha256: str, problem: str) -> bool:
+        """An original that is missing or no longer hashes to its name; False if already recorded."""
+        with self._connect() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO integrity (sha256, problem, detected) VALUES (?,?,?)",
+                (sha256, problem, now_iso()),
+            )
+            return cur.rowcount == 1
+
+    def clear_integrity_failure(self, sha256: str) -> bool:
+        """The original verifies again (repaired); False if none was recorded."""
+        with self._connect() as db:
+            return db.execute("DELETE FROM integrity WHERE sha256=?", (sha256,)).rowcount == 1
+
+    def integrity_failures(self) -> list[dict[str, Any]]:
+        """Every original known to fail its check: sha256, problem, detected."""
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM integrity ORDER BY detected, sha256").fetchall()
+        return [dict(r) for r in rows]
 
 
 class StateStore(Protocol):
@@ -331,6 +431,15 @@ class StateStore(Protocol):
     def start_run(self, run_id: str, flow: str) -> None: ...
     def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None: ...
     def last_runs(self, limit: int = 10) -> list[dict[str, Any]]: ...
+    def mark_crashed(self, flow: str) -> list[str]: ...
+    def sync_skipped(self, bucket: str, skipped: dict[str, str], present: set[str]) -> list[str]: ...
+    def add_skipped(self, bucket: str, key: str, fingerprint: str, reason: str) -> bool: ...
+    def clear_skipped(self, bucket: str, key: str) -> None: ...
+    def skipped_versions(self, bucket: str) -> dict[str, str]: ...
+    def skipped(self) -> list[dict[str, Any]]: ...
+    def record_integrity_failure(self, sha256: str, problem: str) -> bool: ...
+    def clear_integrity_failure(self, sha256: str) -> bool: ...
+    def integrity_failures(self) -> list[dict[str, Any]]: ...
 
 
 def open_state(settings: Settings) -> StateStore:

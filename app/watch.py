@@ -22,7 +22,7 @@ from app.process import process_batch, warm_up
 from app.reports import recorded_run, state_counts
 from app.runner import PLAIN, Runner
 from app.state import PROCESSING, RECEIVED, StateStore, open_state
-from athar.errors import StorageError
+from athar.errors import AtharError
 from athar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,11 @@ def watch_once(
         if not alone:
             log.info("watch: another watch run is taking this data directory's scans; this one stops")
             return {"objects": 0, "skipped": "another watch run is in progress"}
+        # holding the lock, no other watch run is alive: one still "running" was killed
+        crashed = open_state(settings).mark_crashed("watch-bucket")
+        if crashed:
+            log.warning("watch: %d earlier run(s) were killed mid-run; marked crashed", len(crashed))
+            runner.crashed(crashed)
         return _watch(settings, bucket_url, max_documents, runner)
 
 
@@ -123,8 +128,11 @@ def _batch(
     for obj in new_objects(bucket, store):
         try:
             result = intake(bucket, obj, store, settings)
-        except StorageError as exc:
+        except AtharError as exc:  # one object that cannot be taken in never blocks the others
             log.warning("intake of an object postponed: [%s]", exc.code)
+            continue
+        except OSError as exc:
+            log.warning("intake of an object postponed: [%s]", type(exc).__name__)
             continue
         intaken.append(result)
         if result.new and count < limit:

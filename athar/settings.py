@@ -132,6 +132,8 @@ class Settings:
     s3_secret: str | None = field(default=None, repr=False)  # a secret: never printed
     s3_region: str | None = None
     after_intake: str = "move"  # "move" to processed/ or "keep" (remember by key)
+    # a local inbox file is taken in once unchanged this long (a copy in progress is left alone)
+    settle_seconds: float = 3.0
     # Faces: the local Prefect server, the web app and its authentication, the watcher
     prefect_port: int = 4200
     web_port: int = 8000
@@ -200,6 +202,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         s3_secret=_str(env, "ATHAR_S3_SECRET", None),
         s3_region=_str(env, "ATHAR_S3_REGION", None),
         after_intake=after,
+        settle_seconds=max(0.0, _float(env, "ATHAR_SETTLE_SECONDS", base.settle_seconds)),
         prefect_port=_int(env, "ATHAR_PREFECT_PORT", base.prefect_port),
         web_port=_int(env, "ATHAR_WEB_PORT", base.web_port),
         web_token=_str(env, "ATHAR_WEB_TOKEN", None),

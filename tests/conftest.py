@@ -23,6 +23,10 @@ if not os.environ.get("ATHAR_SEARCH_URL") and not os.environ.get("ATHAR_SEARCH_P
 
     os.environ["ATHAR_SEARCH_PASSWORD"] = secrets.token_urlsafe(24)
 
+# Tests drop a file and take it in at once; the settle time (a file still being written is left
+# alone) has its own tests, which set it.
+os.environ.setdefault("ATHAR_SETTLE_SECONDS", "0")
+
 
 @pytest.fixture(scope="session")
 def search_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path | None]]:

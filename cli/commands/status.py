@@ -37,6 +37,14 @@ def run(args: argparse.Namespace) -> int:
         summary = r["summary"] or {}
         details = ", ".join(f"{k} {v}" for k, v in summary.items())
         print(f"  {r['started']}  {r['flow']:<17} {r['status']:<10} {details}")
+    if report["integrity_failures"]:
+        print("ORIGINALS FAILING THEIR FIXITY CHECK (restore from a backup or drop the good file again):")
+        for sha256 in report["integrity_failures"]:
+            print(f"  {sha256}")
+    if report["skipped_objects"]:
+        print("inbox objects not taken in (fix or remove them):")
+        for o in report["skipped_objects"]:
+            print(f"  {o['name']}: {o['reason']}")
     if report["quarantined"]:
         print("quarantined (fix the file, drop it again or run `athar reprocess --quarantined`):")
         for q in report["quarantined"]:
