@@ -7,6 +7,7 @@ store's layout; everything else asks it for a path by sha256.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -14,16 +15,18 @@ from typing import IO
 
 from athar.errors import PermanentError, StorageError
 from athar.log import short
+from athar.private import private_dir
 from athar.settings import Settings
 
 CHUNK = 1024 * 1024  # bytes read at a time while hashing and copying
+ORIGINAL_MODE = 0o400  # read-only, and for the service account only
+log = logging.getLogger(__name__)
 
 
 class OriginalCorruptedError(PermanentError):
     """The stored copy does not hash to its name: the disk or the copy is faulty."""
 
     code = "original_corrupted"
-
 
 
 def original_path(settings: Settings, sha256: str) -> Path:
@@ -46,7 +49,7 @@ def store_original(stream: IO[bytes], settings: Settings) -> tuple[str, Path, bo
     Write-once: existing content is never rewritten. The new copy is verified by
     re-reading it before it is renamed into place, and made read-only.
     """
-    settings.originals_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.originals_dir)
     digest = hashlib.sha256()
     fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=settings.originals_dir)
     tmp = Path(tmp_name)
@@ -60,12 +63,16 @@ def store_original(stream: IO[bytes], settings: Settings) -> tuple[str, Path, bo
         sha256 = digest.hexdigest()
         final = original_path(settings, sha256)
         if final.exists():
-            verify_original(settings, sha256)
-            return sha256, final, False
+            try:
+                verify_original(settings, sha256)
+                return sha256, final, False
+            except OriginalCorruptedError:
+                # the stored copy went bad and this one hashes to the name: it repairs the store
+                log.warning("original %s failed its check; replaced by a verified new copy", short(sha256))
         if sha256_file(tmp) != sha256:
             raise StorageError("the copy of an original did not verify; retrying the intake.")
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(tmp, 0o444)
+        private_dir(final.parent)
+        os.chmod(tmp, ORIGINAL_MODE)
         os.replace(tmp, final)
         return sha256, final, True
     finally:
@@ -75,12 +82,10 @@ def store_original(stream: IO[bytes], settings: Settings) -> tuple[str, Path, bo
 def verify_original(settings: Settings, sha256: str) -> Path:
     """Re-hash a stored original; raises if it is missing or altered."""
     path = original_path(settings, sha256)
-    if not path.exists():
+    if not path.is_file() or path.is_symlink():
         raise OriginalCorruptedError(f"original {short(sha256)} is missing from {settings.originals_dir}.")
     if sha256_file(path) != sha256:
         raise OriginalCorruptedError(
             f"original {short(sha256)} no longer matches its sha256; restore it from a backup."
         )
     return path
-
-

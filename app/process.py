@@ -41,8 +41,9 @@ from typing import Any
 
 from app import steps
 from app.feed import DocumentJob, PageFeed
+from app.fixity import check_one
 from app.ocr_cache import forget_cached_pages, read_cached_page
-from app.originals import verify_original
+from app.originals import OriginalCorruptedError, verify_original
 from app.reports import DocumentSummary, recorded_run, summarize
 from app.runner import PLAIN, Runner
 from app.state import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, open_state
@@ -70,8 +71,6 @@ def ocr_executor(jobs: int) -> ProcessPoolExecutor:
                 pool.submit(os.getpid)
             _EXECUTORS[jobs] = pool
         return pool
-
-
 
 
 def warm_up(settings: Settings) -> None:
@@ -183,6 +182,8 @@ def ocr_batch(
                         feed.add(job, item)
                     counts["pages"] += 1
             except AtharError as exc:  # the whole document (pages already in flight finish unused)
+                if isinstance(exc, OriginalCorruptedError):  # shown by status, flagged in search
+                    check_one(settings, store, sha256)
                 outcomes.put(_Outcome(sha256, error=exc))
                 continue
             log.info(

@@ -68,5 +68,9 @@ class Runner:
     def publish(self, summaries: list[DocumentSummary], flow_name: str) -> None:
         """Publish a run's report (plain runs keep only the runs-table row)."""
 
+    def crashed(self, run_ids: list[str]) -> None:
+        """Runs found dead (their process was killed): plain runs have only the runs-table row,
+        which the caller already marked "crashed"."""
+
 
 PLAIN = Runner()

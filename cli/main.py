@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "watch",
     "status",
     "reprocess",
+    "verify",
     "serve",
 )
 

@@ -35,6 +35,7 @@ class Deployment:
     interval: float | None = None  # seconds between scheduled runs on a work pool; None: on demand
     concurrency_limit: int | None = None
     env: dict[str, str] = field(default_factory=dict)  # job variables of the work-pool worker
+    served_interval: bool = False  # `flows.serve --interval/--watch-on-demand` replace the schedule
 
     def flow(self) -> Any:
         """The Prefect flow object the entrypoint names."""
@@ -44,6 +45,8 @@ class Deployment:
 
 
 WATCH_INTERVAL = 30.0  # seconds: the work pool's schedule; `athar up` runs a watcher every 5 s instead
+VERIFY_INTERVAL = 24 * 3600.0  # a fixity check every day ...
+VERIFY_SAMPLE = 0.1  # ... of a random tenth of the originals (`athar verify` checks them all)
 
 DEPLOYMENTS: tuple[Deployment, ...] = (
     Deployment(
@@ -53,6 +56,7 @@ DEPLOYMENTS: tuple[Deployment, ...] = (
         interval=WATCH_INTERVAL,
         concurrency_limit=1,
         env={"OMP_THREAD_LIMIT": "1"},
+        served_interval=True,
     ),
     Deployment(
         name="athar-process",
@@ -63,6 +67,15 @@ DEPLOYMENTS: tuple[Deployment, ...] = (
         name="athar-reprocess",
         entrypoint="flows/reprocess.py:reprocess",
         description="Re-run documents, low-confidence pages or an older pipeline version's output.",
+    ),
+    Deployment(
+        name="athar-verify",
+        entrypoint="flows/verify.py:verify",
+        description="Fixity: re-hash a random tenth of the stored originals (sample=null: all); "
+        "fails naming every original that is missing or altered.",
+        parameters={"sample": VERIFY_SAMPLE},
+        interval=VERIFY_INTERVAL,
+        concurrency_limit=1,
     ),
 )
 
@@ -115,13 +128,14 @@ def prefect_yaml() -> str:
 
 
 def runner_deployments(interval: float | None = WATCH_INTERVAL) -> list[Any]:
-    """RunnerDeployments for `prefect serve`: scheduled ones every ``interval`` s (None: on demand)."""
+    """RunnerDeployments for `prefect serve`: the watch every ``interval`` s (None: on demand), the
+    others on their own schedule."""
     built = []
     for d in DEPLOYMENTS:
         built.append(
             d.flow().to_deployment(
                 name=d.name,
-                interval=interval if d.interval is not None else None,
+                interval=(interval if d.served_interval else d.interval) if d.interval is not None else None,
                 concurrency_limit=d.concurrency_limit,
                 parameters=dict(d.parameters) or None,
                 enforce_parameter_schema=False,

@@ -92,6 +92,9 @@ class PrefectRunner(Runner):
     def publish(self, summaries: list[DocumentSummary], flow_name: str) -> None:
         report.publish(summaries, flow_name)
 
+    def crashed(self, run_ids: list[str]) -> None:
+        report.mark_crashed(run_ids)
+
 
 PREFECT = PrefectRunner()
 

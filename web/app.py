@@ -335,6 +335,7 @@ def create_app(
                 offset=(page - 1) * size,
             )
             count = note["count"] = data.result_count(result)
+        data.flag_failed_originals(settings, result.get("hits") or [])
         return {**result, "total": count, "page": page, "size": size, "query": query, "filters": filters}
 
     def _audited_person(
@@ -358,6 +359,7 @@ def create_app(
                 engine.get(), settings, who_name, mother=mother_name, born=year, place=where, size=size
             )
             count = note["count"] = data.result_count(result)
+        data.flag_failed_originals(settings, result.get("hits") or [])
         return {**result, "total": count, "query": who_name, "filters": filters}
 
     def _page_view(
@@ -406,6 +408,7 @@ def create_app(
             "image": f"/api/documents/{sha256}/pages/{page}/image",
             "original": f"/api/documents/{sha256}/original",
             "provenance": data.provenance(settings, sha256),
+            "integrity_failed": sha256 in data.failed_originals(settings),
         }
 
     # ------------------------------------------------------------------ API
@@ -443,7 +446,11 @@ def create_app(
         data.check_sha256(sha256)
         _viewed(request, "document", "api", sha256)
         doc = data.document_entry(engine.get(), settings, sha256)
-        return {**doc, "provenance": data.provenance(settings, sha256)}
+        return {
+            **doc,
+            "provenance": data.provenance(settings, sha256),
+            "integrity_failed": sha256 in data.failed_originals(settings),
+        }
 
     @app.get(
         "/api/documents/{sha256}/pages/{page}",
@@ -472,6 +479,7 @@ def create_app(
         from app.originals import original_path
 
         data.check_sha256(sha256)
+        data.refuse_failed_original(settings, sha256)
         if page < 1:
             raise scan.PageNotFoundError("Pages are numbered from 1.")
         _viewed(request, "image", "api", sha256, page)
@@ -490,11 +498,16 @@ def create_app(
         response_class=FileResponse,
     )
     def api_original(request: Request, sha256: str) -> FileResponse:
-        from app.originals import verify_original
+        from app.originals import OriginalCorruptedError, verify_original
 
         data.check_sha256(sha256)
         _viewed(request, "original", "api", sha256)
-        path = verify_original(settings, sha256)
+        data.refuse_failed_original(settings, sha256)
+        try:
+            path = verify_original(settings, sha256)
+        except OriginalCorruptedError:
+            data.record_failed_original(settings, sha256)  # never silently served: flagged everywhere
+            raise
         name = f"{sha256[:12]}"
         try:
             source = data.document_entry(engine.get(), settings, sha256)

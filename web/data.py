@@ -196,12 +196,52 @@ def provenance(settings: Settings, sha256: str) -> dict[str, Any]:
     }
 
 
+class OriginalFailedError(PermanentError):
+    """The original failed its fixity check: it is not served until it is restored."""
+
+    code = "original_corrupted"
+
+
+def failed_originals(settings: Settings) -> set[str]:
+    """sha256 of the originals recorded as failing their fixity check."""
+    from app.fixity import integrity_failures
+
+    return set(integrity_failures(settings))
+
+
+def record_failed_original(settings: Settings, sha256: str) -> None:
+    """Record an original found altered while serving it (shown by status, flagged in search)."""
+    from app.fixity import check_one
+
+    check_one(settings, open_state(settings), sha256)
+
+
+def refuse_failed_original(settings: Settings, sha256: str) -> None:
+    """Refuse to serve (bytes or a page drawn from them) an original that failed its check."""
+    if sha256 in failed_originals(settings):
+        raise OriginalFailedError(
+            "This document's original failed its fixity check (missing or altered), so it is not served;"
+            " its text may not match the scan. An operator must restore it from a backup or drop the"
+            " good file into the inbox again (see `athar verify`)."
+        )
+
+
+def flag_failed_originals(settings: Settings, hits: list[dict[str, Any]]) -> None:
+    """Mark search hits whose original failed its fixity check (``integrity_failed``)."""
+    failed = failed_originals(settings)
+    for hit in hits:
+        hit["integrity_failed"] = hit.get("sha256") in failed
+
+
 def operator_status(settings: Settings, runs: int = 10) -> dict[str, Any]:
-    """Counts per state, recent runs and quarantined documents (codes and messages, never content)."""
+    """Counts per state, recent runs, quarantined documents, originals failing their fixity check and
+    inbox objects not taken in (codes, sha256 and object names, never content)."""
     report = status_report(settings, runs)
     return {
         "counts": report["counts"],
         "runs": report["runs"],
         "quarantined": report["quarantined"],
+        "integrity_failures": report["integrity_failures"],
+        "skipped_objects": report["skipped_objects"],
         "prefect_ui": prefect_ui_url(),
     }

@@ -52,6 +52,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "no_boxes": ("لا تتوفر مواقع الكلمات لهذه الصفحة.", "Word boxes are not available for this page."),
     "counts": ("عدد الوثائق حسب الحالة", "Documents per state"),
     "quarantined": ("وثائق معزولة", "Quarantined documents"),
+    "integrity_failed": (
+        "أصل هذه الوثيقة لم يجتز فحص السلامة (مفقود أو معدَّل): لا يُعرض، وقد لا يطابق النص المسح",
+        "This document's original failed its fixity check (missing or altered): it is not served,"
+        " and the text may not match the scan",
+    ),
+    "integrity_failures": ("أصول لم تجتز فحص السلامة", "Originals failing their fixity check"),
+    "skipped_objects": ("ملفات في صندوق الوارد لم تُؤخذ", "Inbox objects not taken in"),
+    "reason": ("السبب", "Reason"),
     "runs": ("آخر عمليات التشغيل", "Recent runs"),
     "prefect_ui": ("واجهة Prefect", "Prefect UI"),
     "code": ("الرمز", "Code"),

@@ -50,8 +50,14 @@ def run(args: argparse.Namespace) -> int:
         size=args.size,
         offset=args.offset,
     )
+    from app.fixity import integrity_failures
+
+    failed = set(integrity_failures(settings))  # originals failing fixity: flagged, never silently shown
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        out = result.to_json()
+        for hit in out["hits"]:
+            hit["integrity_failed"] = hit["sha256"] in failed
+        print(json.dumps(out, ensure_ascii=False))
         return 0
     tty = sys.stdout.isatty()
     shown = f"{args.offset + 1}-{args.offset + len(result.hits)}" if result.hits else "0"
@@ -60,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(f"{hit.source}  page {hit.page}  [{hit.doc_type or 'unknown type'}]  score {hit.score:.2f}")
         print(f"  sha256 {hit.sha256[:16]}  dates {', '.join(hit.dates) or '-'}")
+        if hit.sha256 in failed:
+            print("  WARNING: this document's original failed its fixity check (see `athar verify`)")
         for snippet in hit.snippets:
             print(f"  … {_emphasis(snippet, tty)} …")
     return 0

@@ -284,3 +284,53 @@ def test_served_app_audits_the_real_client_unless_a_proxy_is_trusted(serve: Any)
     port, data = serve({"ATHAR_INDEX_PREFIX": "nohardening", "ATHAR_WEB_TRUSTED_PROXIES": "127.0.0.1"})
     _search_with_forwarded_for(port)
     assert json.loads((data / "audit.log").read_text().splitlines()[-1])["client"] == "203.0.113.9"
+
+
+# ------------------------------------------------------------------ fixity
+
+
+def test_a_corrupted_original_is_flagged_in_search_and_never_served(settings: Settings, client: Any) -> None:
+    import io
+
+    from app.originals import original_path, store_original
+    from app.state import open_state
+    from index.load import load
+
+    sha, path, _ = store_original(io.BytesIO(b"%PDF-1.4 will be damaged " + os.urandom(16)), settings)
+    open_state(settings).add_document(sha, path.stat().st_size)
+    page = OcrPage(
+        sha256=sha,
+        page=1,
+        text="سجل النقل إلى مشفى تشرين العسكري",
+        words=(),
+        confidence=80.0,
+        preprocessing=Preprocessing(),
+        engine="tesseract 5.3.0",
+        model="ara",
+    )
+    doc = ExtractedDocument(
+        document=SourceDocument(
+            source="transfer.pdf", sha256=sha, size=1, media_type="application/pdf", page_count=1
+        ),
+        pages=(page,),
+        analysis=Analysis(doc_type="transfer_list"),
+    )
+    assert load(client, settings, [doc], refresh=True).ok
+    http = _app(settings, client, AuthConfig())
+    assert http.get(f"/api/documents/{sha}/original").status_code == 200
+    path.chmod(0o600)
+    path.write_bytes(b"%PDF-1.4 damaged")
+    refused = http.get(f"/api/documents/{sha}/original")
+    assert refused.status_code in (404, 409) and refused.json()["error"]["code"] == "original_corrupted"
+    assert b"damaged" not in refused.content
+    # now recorded: flagged in search, on the document and on the operator page; never served
+    hits = http.get("/api/search", params={"q": "تشرين"}).json()["hits"]
+    assert [h["integrity_failed"] for h in hits if h["sha256"] == sha] == [True]
+    assert http.get(f"/api/documents/{sha}").json()["integrity_failed"] is True
+    assert "fixity" in http.get(f"/doc/{sha}", params={"lang": "en"}).text
+    assert sha in http.get("/operator").text
+    assert http.get("/api/status").json()["integrity_failures"] == [sha]
+    again = http.get(f"/api/documents/{sha}/original")
+    assert again.status_code in (404, 409) and "fixity" in again.json()["error"]["message"]
+    assert http.get(f"/api/documents/{sha}/pages/1/image").status_code in (404, 409)
+    assert original_path(settings, sha).exists()  # never deleted: an operator restores it
