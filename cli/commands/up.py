@@ -10,6 +10,7 @@ how to search; Ctrl-C stops, in order, every child this command started (and onl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -76,12 +77,48 @@ def _alive(pid: int, marker: str) -> bool:
     return marker in cmdline
 
 
+RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds before restarting a child that died
+STABLE_AFTER = 300.0  # a child that ran this long before dying starts the back-off from the beginning
+STOP_WAIT = 30.0  # seconds a child's process group gets after SIGINT, then after SIGTERM, before SIGKILL
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+def _wait_group(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait until the child and every process of its group are gone; False on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None and not _group_alive(process.pid):
+            return True
+        time.sleep(0.2)
+    return process.poll() is not None and not _group_alive(process.pid)
+
+
 class Children:
-    """Child processes this command started, stopped in reverse order."""
+    """Child processes this command started: each leads its own process group (its OCR workers and
+    flow-run processes are in it), is restarted with back-off when it dies, and is stopped, group
+    and all, in reverse order."""
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
         self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self._specs: dict[str, tuple[list[str], dict[str, str]]] = {}
+        self._since: dict[str, float] = {}
+        self._failures: dict[str, int] = {}
+        self._restart_at: dict[str, float] = {}
         private_dir(run_dir)
 
     def pid_file(self, name: str) -> Path:
@@ -104,26 +141,49 @@ class Children:
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C reaches us only; we stop children in order
+                start_new_session=True,  # its own process group; Ctrl-C reaches us only
             )
         write_private(self.pid_file(name), json.dumps({"pid": process.pid, "command": command[:3]}))
-        self.started.append((name, process))
+        self.started = [(n, p) for n, p in self.started if n != name] + [(name, process)]
+        self._specs[name] = (command, env)
+        self._since[name] = time.monotonic()
         return process
+
+    def supervise(self) -> None:
+        """One look at the children: a dead one's group is cleared and it is restarted after a back-off."""
+        now = time.monotonic()
+        for name, process in list(self.started):
+            if process.poll() is None:
+                continue
+            if name not in self._restart_at:
+                _signal_group(process.pid, signal.SIGKILL)  # no orphan outlives its leader
+                ran = now - self._since[name]
+                failures = 0 if ran >= STABLE_AFTER else self._failures.get(name, 0)
+                delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
+                self._failures[name] = failures + 1
+                self._restart_at[name] = now + delay
+                _say(
+                    f"{name} (pid {process.pid}) stopped unexpectedly (status {process.returncode}) after "
+                    f"{ran:.0f} s; restarting in {delay:g} s (see {self.run_dir / (name + '.log')})"
+                )
+            elif now >= self._restart_at[name]:
+                del self._restart_at[name]
+                command, env = self._specs[name]
+                child = self.start(name, command, env)
+                _say(f"{name} restarted (pid {child.pid})")
 
     def stop_all(self) -> None:
         for name, process in reversed(self.started):
-            if process.poll() is None:
+            if process.poll() is None or _group_alive(process.pid):
                 _say(f"stopping {name} (pid {process.pid})")
-                process.send_signal(signal.SIGINT)  # Prefect processes stop cleanly on SIGINT
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.terminate()
-                    try:
-                        process.wait(timeout=10)
-                    except subprocess.TimeoutExpired:
-                        process.kill()
-                        process.wait()
+                # Prefect processes stop cleanly on SIGINT; the whole group gets it (OCR workers too)
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    _signal_group(process.pid, signum)
+                    if _wait_group(process, STOP_WAIT):
+                        break
+                else:
+                    _signal_group(process.pid, signal.SIGKILL)
+                    process.wait()
             self.pid_file(name).unlink(missing_ok=True)
 
 
@@ -257,17 +317,9 @@ def run(args: argparse.Namespace) -> int:
             _say("everything was already running; nothing to stop here")
             return 0
         _say("Ctrl-C stops what this command started")
-        while all(p.poll() is None for _, p in children.started):
+        while True:  # a child that dies is restarted with back-off (only the node: nothing to watch)
+            children.supervise()
             time.sleep(1)
-        if not children.started:  # only the node was started here: keep it up until Ctrl-C
-            while True:
-                time.sleep(3600)
-        name, process = next((n, p) for n, p in children.started if p.poll() is not None)
-        raise ToolFailedError(
-            f"{name} stopped unexpectedly (status {process.returncode}); "
-            f"see {children.run_dir / (name + '.log')}.",
-            code="child_exited",
-        )
     except KeyboardInterrupt:
         _say("Ctrl-C: stopping")
         return 0

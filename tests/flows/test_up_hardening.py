@@ -41,9 +41,23 @@ def _exposed(root: Path) -> list[str]:
     ]
 
 
+def _group_gone(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def test_up_protects_the_prefect_api_and_the_data_directory(tmp_path: Path) -> None:
+    """Also: a watcher killed mid-run is restarted, its run is marked crashed, no process outlives up."""
+    from app.state import open_state
+    from athar.settings import load_settings
+
     data, inbox = tmp_path / "data", tmp_path / "inbox"
     inbox.mkdir()
+    killed_run = "0f0f0f0f-0000-4000-8000-000000000001"  # what a watcher killed mid-run leaves behind
+    open_state(load_settings({"ATHAR_DATA_DIR": str(data)})).start_run(killed_run, "watch-bucket")
     port = _free_port()
     env = {
         **os.environ,
@@ -86,11 +100,30 @@ def test_up_protects_the_prefect_api_and_the_data_directory(tmp_path: Path) -> N
             assert b"PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT=false" in environ
         _wait_for(lambda: any(data.rglob("prefect.db")), 60, "the Prefect database")
         assert _exposed(data) == []
+        # the watcher dies (kill -9): it is restarted, and still takes scans in
+        watcher = pids["watcher"]
+        os.kill(watcher, signal.SIGKILL)
+
+        def restarted() -> bool:
+            pid = json.loads((data / "run" / "watcher.json").read_text())["pid"]
+            return bool(pid != watcher and _alive(pid))
+
+        _wait_for(restarted, 120, "the watcher to be restarted")
+        assert "watcher" in log_path.read_text() and "restarting in" in log_path.read_text()
+        pids["watcher"] = json.loads((data / "run" / "watcher.json").read_text())["pid"]
+        (inbox / "ليس مسحاً.pdf").write_bytes("نص فقط".encode())
+        store = open_state(load_settings({"ATHAR_DATA_DIR": str(data)}))
+        _wait_for(
+            lambda: store.counts()["quarantined"] == 1, 180, "the restarted watcher to take the scan in"
+        )
+        runs = {r["id"]: r["status"] for r in store.last_runs(20)}
+        assert runs[killed_run] == "crashed"
     finally:
         up.send_signal(signal.SIGINT)
         up.wait(timeout=90)
     assert up.returncode == 0
     assert not any(_alive(pid) for pid in pids.values())
+    assert all(_group_gone(pid) for pid in pids.values())  # nor any process of their groups (OCR workers)
     assert _exposed(data) == []
 
 
