@@ -203,7 +203,10 @@ def main() -> None:
         set_a = make_scans(n, scans_dir)
         set_b = make_scans(n, scans_dir, first_seed=100 + n)
         warm_began = time.perf_counter()
-        status = node.start(base, node_dir=tmp / "node", port=node.free_port(), heap="512m", warm=True)
+        # the node's credentials are the data directory's: start it with the run's data directory
+        node_settings = base.with_(data_dir=tmp / "data")
+        port = node.free_port()
+        status = node.start(node_settings, node_dir=tmp / "node", port=port, heap="512m", warm=True)
         warm_s = time.perf_counter() - warm_began  # start + warm-up, as `athar up` does them
         settings = base.with_(
             data_dir=tmp / "data",
@@ -211,6 +214,7 @@ def main() -> None:
             search_url=status.url,
             index_prefix="bench",
             jobs=args.jobs,
+            settle_seconds=0.0,  # the benchmark writes each scan whole before the run
         )
         tess = base.tessdata_dir
         try:
