@@ -227,10 +227,12 @@ def refuse_failed_original(settings: Settings, sha256: str) -> None:
 
 
 def flag_failed_originals(settings: Settings, hits: list[dict[str, Any]]) -> None:
-    """Mark search hits whose original failed its fixity check (``integrity_failed``)."""
+    """Mark search hits whose original failed its fixity check (``"integrity_failed": true``; other
+    hits stay exactly what `athar search`/`athar person` return)."""
     failed = failed_originals(settings)
     for hit in hits:
-        hit["integrity_failed"] = hit.get("sha256") in failed
+        if hit.get("sha256") in failed:
+            hit["integrity_failed"] = True
 
 
 def operator_status(settings: Settings, runs: int = 10) -> dict[str, Any]:

@@ -56,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         out = result.to_json()
         for hit in out["hits"]:
-            hit["integrity_failed"] = hit["sha256"] in failed
+            if hit["sha256"] in failed:
+                hit["integrity_failed"] = True
         print(json.dumps(out, ensure_ascii=False))
         return 0
     tty = sys.stdout.isatty()

@@ -72,3 +72,19 @@ def test_node_files_are_for_the_owner_only(embedded: tuple[str, Path]) -> None:
         if not p.is_symlink() and stat.S_IMODE(p.stat().st_mode) & 0o077
     ]
     assert exposed == []
+
+
+def test_the_node_does_not_start_without_credentials(tmp_path: Path) -> None:
+    """Fail closed: the launcher run by hand, without ATHAR_NODE_PASSWORD (or with a short one), exits."""
+    import os
+    import subprocess
+
+    from index import node
+
+    command = ["java", "-Xmx256m", "-cp", node.classpath(), node.MAIN_CLASS, str(tmp_path)]
+    command += [str(node.free_port()), str(node.free_port())]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATHAR_")}
+    for extra in ({}, {"ATHAR_NODE_PASSWORD": "short"}):
+        done = subprocess.run(command, env={**env, **extra}, capture_output=True, text=True, timeout=300)
+        assert done.returncode != 0
+        assert "ATHAR_NODE_PASSWORD is missing or shorter than 16" in done.stdout + done.stderr
