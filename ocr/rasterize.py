@@ -43,6 +43,27 @@ def image_dpi(img: Image.Image, default: int) -> int:
     return value if 70 <= value <= 2400 else default
 
 
+TRANSPARENT_MODES = ("RGBA", "LA", "PA", "La", "RGBa")
+
+
+def has_transparency(img: Image.Image) -> bool:
+    """Whether an image has an alpha channel or a transparent palette entry / colour key."""
+    return img.mode in TRANSPARENT_MODES or "transparency" in img.info
+
+
+def on_white(img: Image.Image) -> Image.Image:
+    """The image composited on white paper as 8-bit grayscale, before any grayscale conversion.
+
+    Converting first would turn black text on a transparent background (transparent pixels are usually
+    stored black) into a black page with no text; compositing keeps the text and whitens the rest.
+    """
+    if not has_transparency(img):
+        return img if img.mode == "L" else img.convert("L")
+    rgba = img.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, rgba).convert("L")
+
+
 def iter_page_images(
     doc: SourceDocument, path: str | Path, out_dir: Path, settings: Settings
 ) -> Iterator[PageImage | PageFailure]:
@@ -90,7 +111,10 @@ def _tiff_pages(
                 img.seek(index)
                 check_pixels(img.width, img.height, settings, f"{path} page {number}")
                 dpi = image_dpi(img, settings.dpi)
-                frame = img.convert("L") if img.mode not in ("L", "RGB") else img.copy()
+                if has_transparency(img):
+                    frame = on_white(img)
+                else:
+                    frame = img.convert("L") if img.mode not in ("L", "RGB") else img.copy()
         except ImageTooLargeError as exc:
             yield _failure(doc, number, exc)
             continue
