@@ -149,6 +149,8 @@ class Preprocessing(Record):
     denoise: bool = False
     candidates: dict[str, float] = field(default_factory=dict)  # method -> mean conf on probe
     digit_pass: dict[str, int] = field(default_factory=dict)  # words tried / changed
+    layout: str = "page"  # what the image is, by its row profile: "line" (one text line) or "page"
+    psm: int = 0  # Tesseract page segmentation mode the image was read with (0: not recorded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -236,3 +236,60 @@ def _downscale(gray: Gray, longest: int) -> Gray:
         return gray
     # Linear, not area averaging: ten times cheaper at these factors, and only geometry is measured here.
     return cv2.resize(gray, (int(w * factor), int(h * factor)), interpolation=cv2.INTER_LINEAR)
+
+
+LINE_BAND_SHARE = 0.35  # a row band this tall against the tallest one is another text line, not dots
+LINE_MAX_HEIGHT = 4.0  # a line image is at most this many times as tall as its text band
+INK_ROW = 0.004  # a row holds text when this share of its pixels is ink (speckle stays below)
+CROP_MARGIN = 2  # pixels of paper kept around a line's ink when it is read as one raw line
+
+
+def text_bands(gray: Gray) -> list[tuple[int, int]]:
+    """(top, bottom) of each run of rows that hold ink, top to bottom (the row projection profile)."""
+    mask = _ink(gray)
+    rows = np.count_nonzero(mask, axis=1) > max(1, INK_ROW * gray.shape[1])
+    bands: list[tuple[int, int]] = []
+    start = None
+    for y, inked in enumerate(rows):
+        if inked and start is None:
+            start = y
+        elif not inked and start is not None:
+            bands.append((start, y))
+            start = None
+    if start is not None:
+        bands.append((start, len(rows)))
+    return bands
+
+
+def classify_layout(gray: Gray) -> tuple[str, dict[str, float]]:
+    """The image is a "line" (one text line) or a "page", and the evidence (the row projection profile).
+
+    A line image: one band of inked rows tall enough to be text, any other band (dots, vowel marks, the
+    edge of a neighbouring line caught by the crop) under LINE_BAND_SHARE of its height, and the image at
+    most LINE_MAX_HEIGHT times the band's height (a page with a single line on it stays a page) and no
+    taller than wide (a sideways page is not a line).
+    """
+    bands = text_bands(gray)
+    if not bands:
+        return "page", {"bands": 0.0}
+    tallest = max(b - t for t, b in bands)
+    lines = sum(1 for t, b in bands if b - t >= LINE_BAND_SHARE * tallest)
+    ratio = gray.shape[0] / max(1, tallest)
+    evidence = {"bands": float(lines), "height_to_band": round(ratio, 2)}
+    one_line = lines == 1 and ratio <= LINE_MAX_HEIGHT and gray.shape[1] >= gray.shape[0]
+    return ("line" if one_line else "page"), evidence
+
+
+def ink_box(gray: Gray) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of the ink on the image with CROP_MARGIN around it; the whole image if none."""
+    mask = _ink(gray)
+    ys, xs = np.nonzero(mask)
+    h, w = gray.shape[:2]
+    if len(xs) == 0:
+        return 0, 0, w, h
+    return (
+        max(0, int(xs.min()) - CROP_MARGIN),
+        max(0, int(ys.min()) - CROP_MARGIN),
+        min(w, int(xs.max()) + 1 + CROP_MARGIN),
+        min(h, int(ys.max()) + 1 + CROP_MARGIN),
+    )

@@ -198,6 +198,7 @@ def _library() -> Any:
         "TessBaseAPISetImage": ([vp, vp, ci, ci, ci, ci], None),
         "TessBaseAPISetImage2": ([vp, vp], None),
         "TessBaseAPISetSourceResolution": ([vp, ci], None),
+        "TessBaseAPISetRectangle": ([vp, ci, ci, ci, ci], None),
         "TessBaseAPISetPageSegMode": ([vp, ci], None),
         "TessBaseAPISetVariable": ([vp, cc, cc], ci),
         "TessBaseAPIRecognize": ([vp, vp], ci),
@@ -306,8 +307,10 @@ class _Engine:
         want_hocr: bool,
         variables: dict[str, str],
         bilevel: bool = False,
+        rect: tuple[int, int, int, int] | None = None,
     ) -> tuple[str, str | None, float]:
-        """(TSV rows, hOCR page or None, seconds) for one 8-bit grayscale image (0/255 only if bilevel)."""
+        """(TSV rows, hOCR page or None, seconds) for one 8-bit grayscale image (0/255 only if bilevel);
+        ``rect`` (x0, y0, x1, y1) limits recognition to that part (boxes stay in image coordinates)."""
         pixels = np.ascontiguousarray(image, dtype=np.uint8)
         lib, handle = self.lib, self.handle
         lept = _leptonica() if bilevel else None
@@ -320,6 +323,9 @@ class _Engine:
                     handle, pixels.ctypes.data, pixels.shape[1], pixels.shape[0], 1, pixels.strides[0]
                 )
             lib.TessBaseAPISetSourceResolution(handle, int(dpi))
+            if rect is not None:
+                x0, y0, x1, y1 = rect
+                lib.TessBaseAPISetRectangle(handle, x0, y0, x1 - x0, y1 - y0)
             lib.TessBaseAPISetPageSegMode(handle, int(psm))
             for name, value in variables.items():
                 lib.TessBaseAPISetVariable(handle, name.encode(), value.encode())
@@ -365,6 +371,7 @@ def recognize(
     invert_check: bool = True,
     bilevel: bool = False,
     user_words: str | None = None,
+    rect: tuple[int, int, int, int] | None = None,
 ) -> tuple[list[TsvWord], str | None]:
     """Recognise one 8-bit grayscale page in-process: words from TSV and, if asked, a complete hOCR document.
 
@@ -372,13 +379,21 @@ def recognize(
     time on pages that have none). ``bilevel=True`` says the image is already black and white (0 and
     255 only): it is handed over as a 1-bit image that Tesseract does not threshold again.
     ``user_words`` is a file of words (one per line) the recogniser prefers when a reading is close.
+    ``rect`` (x0, y0, x1, y1) reads only that part of the image; boxes are still image coordinates.
     """
     model = check_languages(lang, tessdata_dir)
     if image.ndim != 2 or image.size == 0:
         raise ToolFailedError(f"Tesseract needs a non-empty grayscale image, got shape {image.shape}.")
     variables = {"tessedit_do_invert": "1" if invert_check else "0"}
     tsv, hocr_page, _ = _engine(lang, tessdata_dir, user_words).read(
-        image, dpi=dpi, psm=psm, timeout=timeout, want_hocr=want_hocr, variables=variables, bilevel=bilevel
+        image,
+        dpi=dpi,
+        psm=psm,
+        timeout=timeout,
+        want_hocr=want_hocr,
+        variables=variables,
+        bilevel=bilevel,
+        rect=rect,
     )
     hocr = None
     if hocr_page is not None:
