@@ -36,6 +36,7 @@ from pathlib import Path
 
 from athar.settings import PROJECT_ROOT
 from ocr.train.dequantize import dequantize
+from ocr.train.real_lines import make_samples, unicharset_chars
 from ocr.train.training_text import TextSource
 
 BASE_MODEL = PROJECT_ROOT / ".cache" / "tessdata-base" / "ara.traineddata"
@@ -103,9 +104,17 @@ def _render(job: tuple[str, int, Path], tessdata: Path) -> Path:
 
 
 def finetune(
-    base_model: Path, output: Path, work: Path, iterations: int, lines_per_font: int = LINES_PER_FONT
+    base_model: Path,
+    output: Path,
+    work: Path,
+    iterations: int,
+    lines_per_font: int = LINES_PER_FONT,
+    real: tuple[Path, ...] = (),
 ) -> None:
-    """Run every step; ``work`` keeps the intermediate files (ground truth, checkpoints)."""
+    """Run every step; ``work`` keeps the intermediate files (ground truth, checkpoints).
+
+    ``real``: folders of scanned line images with transcriptions (``NNN.png`` + ``NNN.gt.txt``), trained on
+    together with the rendered lines (``ocr.train.real_lines``)."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         raise SystemExit(
@@ -139,8 +148,14 @@ def finetune(
         jobs.append((font, 8 + i % 5, base))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         samples = list(pool.map(lambda job: _render(job, tessdata), jobs))
+    print(f"rendered {len(FONTS)} pages of {lines_per_font} lines")
+    if real:
+        charset = unicharset_chars(work / "ara.lstm-unicharset")
+        scanned = make_samples(real, work / "real-lines", tessdata, charset, lines_per_font // 2)
+        print(f"{len(scanned)} documents of scanned lines from {len(real)} folders")
+        samples += scanned
     (work / "train.list").write_text("".join(f"{s}\n" for s in samples))
-    print(f"rendered {len(FONTS)} pages of {lines_per_font} lines; training {iterations} iterations")
+    print(f"training {iterations} iterations")
     checkpoints = work / "checkpoints"
     checkpoints.mkdir(exist_ok=True)
     model = tessdata / "ara.traineddata"
@@ -169,8 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "var" / "finetune")
     parser.add_argument("--iterations", type=int, default=4000)
     parser.add_argument("--lines-per-font", type=int, default=LINES_PER_FONT)
+    parser.add_argument(
+        "--real",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder of scanned line images with transcriptions (NNN.png + NNN.gt.txt); repeatable",
+    )
     args = parser.parse_args(argv)
-    finetune(args.base, args.output, args.work, args.iterations, args.lines_per_font)
+    finetune(args.base, args.output, args.work, args.iterations, args.lines_per_font, tuple(args.real))
     return 0
 
 
