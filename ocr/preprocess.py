@@ -239,15 +239,14 @@ def _downscale(gray: Gray, longest: int) -> Gray:
 
 
 LINE_BAND_SHARE = 0.35  # a row band this tall against the tallest one is another text line, not dots
-LINE_MAX_HEIGHT = 4.0  # a line image is at most this many times as tall as its text band
+LINE_MAX_HEIGHT = 8.0  # a line image is at most this many times as tall as its text band (margins)
+BODY_GAP = 1.5  # line bodies closer than this many body heights are one body (lines are 3-4 apart)
+CORE_SHARE = 0.5  # rows with this share of the densest row's ink: the body of a line around its baseline
 INK_ROW = 0.004  # a row holds text when this share of its pixels is ink (speckle stays below)
 CROP_MARGIN = 2  # pixels of paper kept around a line's ink when it is read as one raw line
 
 
-def text_bands(gray: Gray) -> list[tuple[int, int]]:
-    """(top, bottom) of each run of rows that hold ink, top to bottom (the row projection profile)."""
-    mask = _ink(gray)
-    rows = np.count_nonzero(mask, axis=1) > max(1, INK_ROW * gray.shape[1])
+def _runs(rows: NDArray[np.bool_]) -> list[tuple[int, int]]:
     bands: list[tuple[int, int]] = []
     start = None
     for y, inked in enumerate(rows):
@@ -261,22 +260,43 @@ def text_bands(gray: Gray) -> list[tuple[int, int]]:
     return bands
 
 
+def text_bands(gray: Gray) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Runs of rows that hold ink, and runs of the densest rows (line bodies), top to bottom: the row
+    projection profile. Lines set close together touch (descenders into ascenders) and share one run of
+    inked rows, but each keeps its own body."""
+    counts = np.count_nonzero(_ink(gray), axis=1)
+    inked = _runs(counts > max(1, INK_ROW * gray.shape[1]))
+    cores = _runs(counts >= CORE_SHARE * counts.max()) if counts.size and counts.max() else []
+    if cores:
+        # one body split by a thin lighter stripe (a row between the baseline stroke and the dots) is one
+        body = max(b - t for t, b in cores)
+        merged = [cores[0]]
+        for top, bottom in cores[1:]:
+            if top - merged[-1][1] < BODY_GAP * body:
+                merged[-1] = (merged[-1][0], bottom)
+            else:
+                merged.append((top, bottom))
+        cores = merged
+    return inked, cores
+
+
 def classify_layout(gray: Gray) -> tuple[str, dict[str, float]]:
     """The image is a "line" (one text line) or a "page", and the evidence (the row projection profile).
 
     A line image: one band of inked rows tall enough to be text, any other band (dots, vowel marks, the
-    edge of a neighbouring line caught by the crop) under LINE_BAND_SHARE of its height, and the image at
+    edge of a neighbouring line caught by the crop) under LINE_BAND_SHARE of its height, one line body
+    (a page of lines that touch is one band of many bodies), and the image at
     most LINE_MAX_HEIGHT times the band's height (a page with a single line on it stays a page) and no
     taller than wide (a sideways page is not a line).
     """
-    bands = text_bands(gray)
+    bands, cores = text_bands(gray)
     if not bands:
         return "page", {"bands": 0.0}
     tallest = max(b - t for t, b in bands)
     lines = sum(1 for t, b in bands if b - t >= LINE_BAND_SHARE * tallest)
     ratio = gray.shape[0] / max(1, tallest)
-    evidence = {"bands": float(lines), "height_to_band": round(ratio, 2)}
-    one_line = lines == 1 and ratio <= LINE_MAX_HEIGHT and gray.shape[1] >= gray.shape[0]
+    evidence = {"bands": float(lines), "line_bodies": float(len(cores)), "height_to_band": round(ratio, 2)}
+    one_line = lines == 1 and len(cores) == 1 and ratio <= LINE_MAX_HEIGHT and gray.shape[1] >= gray.shape[0]
     return ("line" if one_line else "page"), evidence
 
 
