@@ -241,6 +241,8 @@ def _downscale(gray: Gray, longest: int) -> Gray:
 LINE_BAND_SHARE = 0.35  # a row band this tall against the tallest one is another text line, not dots
 LINE_MAX_HEIGHT = 8.0  # a line image is at most this many times as tall as its text band (margins)
 BODY_GAP = 1.5  # line bodies closer than this many body heights are one body (lines are 3-4 apart)
+LINE_MIN_ASPECT = 2.0  # a line image is at least twice as wide as tall; a sideways page has one band too
+PROFILE_SIZE = 1000  # the profile is measured on a copy this long at most (a twentieth of the cost on a page)
 CORE_SHARE = 0.5  # rows with this share of the densest row's ink: the body of a line around its baseline
 INK_ROW = 0.004  # a row holds text when this share of its pixels is ink (speckle stays below)
 CROP_MARGIN = 2  # pixels of paper kept around a line's ink when it is read as one raw line
@@ -286,17 +288,20 @@ def classify_layout(gray: Gray) -> tuple[str, dict[str, float]]:
     A line image: one band of inked rows tall enough to be text, any other band (dots, vowel marks, the
     edge of a neighbouring line caught by the crop) under LINE_BAND_SHARE of its height, one line body
     (a page of lines that touch is one band of many bodies), and the image at
-    most LINE_MAX_HEIGHT times the band's height (a page with a single line on it stays a page) and no
-    taller than wide (a sideways page is not a line).
+    most LINE_MAX_HEIGHT times the band's height (a page with a single line on it stays a page) and
+    LINE_MIN_ASPECT times as wide as tall (every row of a sideways page holds ink: one band as well).
     """
-    bands, cores = text_bands(gray)
+    if gray.shape[1] < LINE_MIN_ASPECT * gray.shape[0]:
+        return "page", {}  # upright or sideways (A-sizes are 1.41 : 1), a page is never a line
+    small = _downscale(gray, PROFILE_SIZE)
+    bands, cores = text_bands(small)
     if not bands:
         return "page", {"bands": 0.0}
     tallest = max(b - t for t, b in bands)
     lines = sum(1 for t, b in bands if b - t >= LINE_BAND_SHARE * tallest)
-    ratio = gray.shape[0] / max(1, tallest)
+    ratio = small.shape[0] / max(1, tallest)
     evidence = {"bands": float(lines), "line_bodies": float(len(cores)), "height_to_band": round(ratio, 2)}
-    one_line = lines == 1 and len(cores) == 1 and ratio <= LINE_MAX_HEIGHT and gray.shape[1] >= gray.shape[0]
+    one_line = lines == 1 and len(cores) == 1 and ratio <= LINE_MAX_HEIGHT
     return ("line" if one_line else "page"), evidence
 
 

@@ -104,13 +104,24 @@ def test_the_row_profile_tells_a_line_from_a_page() -> None:
     # the same line with a wide margin is still a line; on a page-sized sheet it is a page
     assert pre.classify_layout(np.asarray(_draw(LINES[0], (1500, 300))))[0] == "line"
     assert pre.classify_layout(np.asarray(_draw(LINES[0], (1500, 2000))))[0] == "page"
-    page = Image.new("L", (1500, 800), 255)
+    page = Image.new("L", (1800, 800), 255)
     for k, text in enumerate(LINES):
-        page.paste(_draw(text, (1500, 110)), (0, 100 + 150 * k))
+        page.paste(_draw(text, (1500, 110)), (300, 100 + 150 * k))
     kind, evidence = pre.classify_layout(np.asarray(page))
     assert kind == "page" and evidence["bands"] == 3
-    # a sideways line (taller than wide) is not read as a line
+    # lines set so close that they touch: one band of inked rows, but three line bodies
+    tight = Image.new("L", (1800, 400), 255)
+    for k, text in enumerate(LINES):
+        tight.paste(
+            _draw(text, (1500, 110)),
+            (300, 40 + 40 * k),
+            mask=_draw(text, (1500, 110)).point(lambda v: 255 - v),
+        )
+    kind, evidence = pre.classify_layout(np.asarray(tight))
+    assert kind == "page" and evidence["bands"] == 1 and evidence["line_bodies"] == 3, evidence
+    # a sideways line (taller than wide) is not read as a line, nor a sideways page (every row inked)
     assert pre.classify_layout(np.rot90(line).copy())[0] == "page"
+    assert pre.classify_layout(np.rot90(np.asarray(page)).copy())[0] == "page"
 
 
 def test_a_line_image_is_read_as_one_line_without_rotation(settings: Settings, tmp_path: Path) -> None:
