@@ -171,6 +171,17 @@ def report(title: str, found: list[Sample], results: dict[str, list[str]]) -> No
         for name in names:
             cells += " | " + summarise([cer(found[i].truth, results[name][i]) for i in index])
         print(f"{book + ' / ' + kind + f' ({len(index)})':40s}{cells}")
+    for kind, target in (("line", "mean and median no worse"), ("page", "mean <= 0.8x, median no worse")):
+        index = groups.get(("all", kind))
+        if not index or "athar" not in results:
+            continue
+        athar = [cer(found[i].truth, results["athar"][i]) for i in index]
+        raw = [cer(found[i].truth, results["raw, Debian"][i]) for i in index]
+        ratio = statistics.mean(athar) / statistics.mean(raw)
+        print(
+            f"{kind}s, athar / raw (Debian model): mean {ratio:.2f}x, "
+            f"median {statistics.median(athar):.3f} vs {statistics.median(raw):.3f} (target: {target})"
+        )
 
 
 def run(found: list[Sample], settings: Settings, jobs: int, work: Path) -> dict[str, list[str]]:
