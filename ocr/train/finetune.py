@@ -18,6 +18,9 @@ so a typeface is read well when it, or a close relative, was trained on. Scheher
 out so that ``bench/nlp.py --font`` and ``bench/ocr.py --font`` measure Naskh type the model never saw.
 Held out too: every word of the benchmark generator's names and places (see ``training_text``).
 To adapt Athar to an archive's own typefaces, add them to ``FONTS`` and run this again.
+``--real FOLDER`` (repeatable) adds scanned line images with their transcriptions (``ocr.train.real_lines``).
+Not used for the shipped model: on OpenITI's gold-standard lines (two tune books) the training error rose
+instead of falling, at learning rate 1e-4 and at 2e-5 (see README); the model stays the rendered-text one.
 Fonts come from Debian packages: fonts-hosny-amiri fonts-dejavu-core fonts-dejavu-extra fonts-arabeyes
 fonts-kacst fonts-kacst-one fonts-farsiweb fonts-freefarsi fonts-freefont-ttf fonts-sil-harmattan
 fonts-noto-core (and fonts-sil-scheherazade fonts-sil-lateef for the held-out measurements).
