@@ -126,17 +126,20 @@ def test_the_row_profile_tells_a_line_from_a_page() -> None:
 
 def test_a_line_image_is_read_as_one_line_without_rotation(settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "line.png"
-    _draw(LINES[1], (1500, 110)).rotate(0.8, fillcolor=255, expand=True).save(path, dpi=(300, 300))
+    line = _draw(LINES[1], (1500, 110)).rotate(0.8, fillcolor=255, expand=True)
+    sheet = Image.new("L", (2000, 320), 255)  # the line off the corner: boxes must not be crop-relative
+    sheet.paste(line, (450, 150))
+    sheet.save(path, dpi=(300, 300))
     page = _read(path, settings, tmp_path)
     assert page.preprocessing.layout == "line" and page.preprocessing.psm == 13
     assert page.preprocessing.skew_angle == 0.0 and page.preprocessing.rotation == 0
     assert {w.line for w in page.words} == {page.words[0].line}
     assert cer(LINES[1], page.text) < 0.1, page.text
-    # boxes are on the image as given (nothing cropped or turned)
-    with Image.open(path) as img:
-        assert (page.width, page.height) == img.size
-    assert all(0 <= w.bbox[0] < w.bbox[2] <= page.width and 0 <= w.bbox[1] < w.bbox[3] <= page.height
-               for w in page.words)  # fmt: skip
+    # boxes are on the image as given (nothing cropped or turned), around the ink
+    assert (page.width, page.height) == sheet.size
+    x0, y0, x1, y1 = pre.ink_box(load_gray(path))
+    assert x0 > 450 and y0 > 150
+    assert all(x0 <= w.bbox[0] < w.bbox[2] <= x1 and y0 <= w.bbox[1] < w.bbox[3] <= y1 for w in page.words)
 
 
 def _raw_psm7(path: Path) -> str:
