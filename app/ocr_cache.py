@@ -28,14 +28,16 @@ log = logging.getLogger(__name__)
 
 
 def ocr_cache_key(settings: Settings) -> str:
-    """Short hash of what changes a page's recognition: pipeline version, language, model dir, DPI,
-    and the content of the models and of Tesseract's word list."""
+    """Short hash of what changes a page's recognition: pipeline version, the OCR stage's reading
+    version, language, model dir, DPI, and the content of the models and of Tesseract's word list."""
+    from ocr.recognize import READING_VERSION
     from ocr.tesseract import model_path
 
     models = [_file_digest(str(model_path(lang, settings.tessdata_dir))) for lang in settings.lang.split("+")]
     basis = json.dumps(
         [
             PIPELINE_VERSION,
+            READING_VERSION,
             settings.lang,
             settings.digit_pass,
             settings.tessdata_dir,

@@ -44,6 +44,9 @@ DARK_BLOCK_MM = 2.0
 DARK_SHARE = 0.75
 DARK_BLOCKS_FOR_INVERT = 6  # fewer such squares: a blot or a thick rule, not a line of inverted text
 LINE_PSM = 13  # a one-line image is read as one raw line (see _read_line)
+# Raised when the same image and model would be read differently (the OCR cache key includes it):
+# 2 = line images read as one line, transparent images on white, the Arabic comma.
+READING_VERSION = 2
 
 
 @dataclass(frozen=True)
