@@ -94,6 +94,12 @@ def apply_document(
     return corrected, analysis, sorted(lost)
 
 
+def corrected_pages(settings: Settings, sha256: str) -> dict[int, OcrPage]:
+    """The document's pages with its corrections applied (no analysis: cheap)."""
+    found = load(settings, sha256)
+    return {n: overlay.apply_to_page(p, found) for n, p in engine_pages(settings, sha256).items()}
+
+
 def _analyzer(settings: Settings) -> Callable[[list[OcrPage]], Analysis]:
     return lambda pages: steps.analyze(pages, settings)
 
