@@ -144,8 +144,8 @@ def correct(
     value = overlay.check_value(target, text)
     if not by.strip():
         raise CorrectionError("say who made the correction (--by NAME).")
-    _, corrected, analysis, _ = current(settings, sha256)
-    before = _before(target, corrected, analysis, load(settings, sha256))
+    engine, corrected, analysis, _ = current(settings, sha256)
+    before = _before(target, engine, corrected, analysis, load(settings, sha256))
     record = Correction(
         sha256=sha256, version=0, target=target, text=value, before=before, by=by.strip()[:200],
         at=now_iso(), why=(why or "").strip()[:2000] or None,
@@ -164,8 +164,13 @@ def correct(
 
 
 def _before(
-    target: Target, corrected: dict[int, OcrPage], analysis: Analysis, found: list[Correction]
+    target: Target,
+    engine: dict[int, OcrPage],
+    corrected: dict[int, OcrPage],
+    analysis: Analysis,
+    found: list[Correction],
 ) -> str:
+    """What the target showed before this correction: an earlier correction's text, else the reading."""
     same = [
         c for c in overlay.in_force(found)
         if (c.target.kind, c.target.page, c.target.index, c.target.field)
@@ -177,7 +182,7 @@ def _before(
         persons = [p for p in analysis.persons if p.page == target.page]
         person = persons[target.index] if target.index < len(persons) else None
         return overlay.current_value(target, corrected[target.page], person)
-    return ""
+    return overlay.current_value(target, engine[target.page])
 
 
 def word(settings: Settings, sha256: str, page: int, index: int) -> Target:
