@@ -238,3 +238,85 @@ def history(settings: Settings, sha256: str) -> list[dict[str, Any]]:
         entries.append({"kind": "revert" if c.reverts else "correction", **c.to_json(), "flagged": c in lost})
     entries.sort(key=lambda e: (e["at"], e.get("version", 0)))
     return entries
+
+
+def word_view(settings: Settings, sha256: str, page: int) -> list[dict[str, Any]]:
+    """The engine's words of a page with what a person corrected each to (for the document view)."""
+    engine = engine_pages(settings, sha256)
+    if page not in engine:
+        return []
+    found = [c for c in overlay.in_force(load(settings, sha256)) if c.target.page == page]
+    placed = overlay.align(found, {page: engine[page]})
+    fixed: dict[int, Correction] = {}
+    for c in found:
+        place = placed.get(c.version)
+        if c.target.kind == overlay.WORD and place is not None and place.index is not None:
+            fixed[place.index] = c
+    return [
+        {
+            "index": i, "text": w.text, "conf": w.conf, "bbox": list(w.bbox), "line": w.line,
+            "corrected": fixed[i].text if i in fixed else None,
+            "by": fixed[i].by if i in fixed else None, "version": fixed[i].version if i in fixed else None,
+        }
+        for i, w in enumerate(engine[page].words)
+    ]  # fmt: skip
+
+
+# What a fix matters for, most first: the mother's name finds a family's missing person best, then the
+# name, then the birth date (year), then the rest of a person's row, then other dates and places.
+PRIORITY = {"mother": 0, "name": 1, "birth_date": 2, "person": 3, "date": 4, "place": 5, "other": 6}
+LOW_CONFIDENCE = 70.0  # words read below this are worth a look (upright pages read at 78-93 on average)
+
+
+def _roles(page: OcrPage, analysis: Analysis) -> dict[int, str]:
+    """Word index -> what it is part of (mother, name, birth_date, person, date, place) on a page."""
+    spans = page.word_spans()
+    roles: dict[int, str] = {}
+
+    def mark(start: int, end: int, role: str, tokens: set[str] | None = None) -> None:
+        for i, (a, b) in enumerate(spans):
+            inside = a < end and b > start and (tokens is None or page.words[i].text in tokens)
+            if inside and PRIORITY[role] < PRIORITY.get(roles.get(i, "other"), 99):
+                roles[i] = role
+
+    for person in (p for p in analysis.persons if p.page == page.page):
+        mark(person.start, person.end, "person")
+        mark(person.start, person.end, "name", set(person.name.split()))
+        if person.mother:
+            mark(person.start, person.end, "mother", set(person.mother.split()))
+        if person.birth_date:
+            mark(person.start, person.end, "birth_date", {person.birth_date, person.birth_date[:4]})
+    for m in (m for m in analysis.entities if m.page == page.page):
+        mark(
+            m.start,
+            m.end,
+            "date" if m.type == "DATE" else "place" if m.type in ("LOCATION", "FACILITY") else "other",
+        )
+    return roles
+
+
+def review_queue(settings: Settings, limit: int = 50, documents: int = 50) -> list[dict[str, Any]]:
+    """Low-confidence words not yet corrected, most important first (mothers, names, dates), then by
+    confidence; over the most recently processed ``documents``."""
+    items: list[dict[str, Any]] = []
+    recent = sorted(open_state(settings).documents(INDEXED), key=lambda d: d.updated, reverse=True)
+    for doc in recent[:documents]:
+        try:
+            engine, corrected, analysis, _ = current(settings, doc.sha256)
+        except PermanentError:
+            continue
+        for number, page in corrected.items():
+            roles = _roles(page, analysis)
+            by_box = {
+                w.bbox: roles.get(i, "other") for i, w in enumerate(page.words) if w.conf < overlay.HUMAN_CONF
+            }
+            for i, word in enumerate(engine[number].words):  # engine indices: what a correction targets
+                role = by_box.get(word.bbox)
+                if role is None or word.conf >= LOW_CONFIDENCE:
+                    continue  # corrected already, or read well enough
+                items.append(
+                    {"sha256": doc.sha256, "page": number, "word": i, "text": word.text, "conf": word.conf,
+                     "bbox": list(word.bbox), "role": role, "priority": PRIORITY[role]}
+                )  # fmt: skip
+    items.sort(key=lambda x: (x["priority"], x["conf"]))
+    return items[:limit]
