@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import functools
 import io
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 from athar import PIPELINE_VERSION
+from athar.bidi import visual_order
 from athar.errors import ToolMissingError
 from athar.records import OcrPage
 from export.geometry import lines, union
@@ -36,35 +36,6 @@ POINTS_PER_INCH = 72
 BASELINE_SHARE = 0.2  # of a line's height below the baseline (Arabic descenders)
 SIZE_SHARE = 0.8  # font size as a share of the line's height
 INVISIBLE = 3  # PDF text render mode: neither fill nor stroke
-_STRONG_RTL = ("R", "AL")
-_LTR_LIKE = ("L", "EN", "AN")
-
-
-def visual_order(word: str) -> str:
-    """The characters of ``word`` in the order they appear on a right-to-left line (left to right).
-
-    A simplified Unicode bidi algorithm for one word in an RTL paragraph: runs of digits and Latin
-    keep their order, everything else is reversed, and the runs are laid out right to left.
-    Neutral characters between two left-to-right characters (the ``/`` of ``11/11/2011``) join them.
-    """
-    classes = [unicodedata.bidirectional(ch) for ch in word]
-    ltr = [c in _LTR_LIKE for c in classes]
-    for i, c in enumerate(classes):
-        if not ltr[i] and c not in _STRONG_RTL and c != "NSM":
-            before = next(
-                (ltr[j] for j in range(i - 1, -1, -1) if classes[j] not in ("CS", "ES", "ET")), False
-            )
-            after = next(
-                (ltr[j] for j in range(i + 1, len(word)) if classes[j] not in ("CS", "ES", "ET")), False
-            )
-            ltr[i] = before and after
-    runs: list[tuple[bool, str]] = []
-    for ch, is_ltr in zip(word, ltr, strict=True):
-        if runs and runs[-1][0] == is_ltr:
-            runs[-1] = (is_ltr, runs[-1][1] + ch)
-        else:
-            runs.append((is_ltr, ch))
-    return "".join(text if is_ltr else text[::-1] for is_ltr, text in reversed(runs))
 
 
 @functools.cache

@@ -71,3 +71,25 @@ def test_training_pairs_are_the_corrected_lines(read_page: Read, tmp_path: Path)
         x0 = min(w.bbox[0] for w in line)
         x1 = max(w.bbox[2] for w in line)
         assert crop.width == x1 - x0 + 2 * training.MARGIN
+
+
+def test_exported_pairs_become_tesseract_training_samples(read_page: Read, tmp_path: Path) -> None:
+    import shutil
+
+    from ocr.tesseract import SHIPPED_MODEL
+    from ocr.train.finetune import DEBIAN_CONFIGS
+    from ocr.train.lines import box_file, make_samples
+
+    page = read_page.page
+    fix = c.Correction("a" * 64, 1, c.word_target(page, 5), "سهام", page.words[5].text, "me", "2026-12-04")
+    training.write_pairs([(c.apply_to_page(page, [fix]), read_page.image)], tmp_path / "gt")
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    shutil.copyfile(SHIPPED_MODEL, tessdata / "ara.traineddata")
+    (tessdata / "configs").symlink_to(DEBIAN_CONFIGS)
+    (sample,) = make_samples(tmp_path / "gt", tmp_path / "work", tessdata)
+    assert sample.stat().st_size > 1000
+    # the trainer wants right-to-left text in visual order, digits kept as they are
+    assert box_file("سجل 12", 10, 5).splitlines()[:5] == [
+        "1 0 0 10 5 0", "2 0 0 10 5 0", "  0 0 10 5 0", "ل 0 0 10 5 0", "ج 0 0 10 5 0",
+    ]  # fmt: skip
