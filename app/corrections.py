@@ -202,6 +202,25 @@ def person(settings: Settings, sha256: str, page: int, index: int, field: str) -
     return overlay.person_target(persons[index], index, field, corrected)
 
 
+def person_at(settings: Settings, sha256: str, page: int, start: int, end: int, field: str) -> Target:
+    """The target of a field of the person whose record spans ``start``-``end`` of the (corrected) page
+    text, as the index and the document view give it."""
+    _, corrected, analysis, _ = current(settings, sha256)
+    persons = [p for p in analysis.persons if p.page == page]
+    for index, found in enumerate(persons):
+        if (found.start, found.end) == (start, end):
+            return overlay.person_target(found, index, field, corrected)
+    raise CorrectionError(f"page {page} has no person at {start}-{end}; reload the page.")
+
+
+def line(settings: Settings, sha256: str, page: int, number: int) -> Target:
+    """The target of line ``number`` of ``page`` (the engine's line numbering)."""
+    engine = engine_pages(settings, sha256)
+    if page not in engine:
+        raise CorrectionError(f"document {short(sha256)} has no page {page}.")
+    return overlay.line_target(engine[page], number)
+
+
 def revert(settings: Settings, sha256: str, version: int, *, by: str, why: str | None = None) -> Correction:
     """Revert correction ``version`` (a new version on top; nothing is deleted) and re-index."""
     found = {c.version: c for c in load(settings, sha256)}

@@ -125,6 +125,34 @@ def add_editing(app: FastAPI, settings: Settings, html: Any) -> None:
         back = f"/doc/{sha256}?" + urlencode({"page": page}) + f"#w{index}"
         return RedirectResponse("/review" if form.get("next") == "/review" else back, 303)
 
+    @app.post("/doc/{sha256}/person", include_in_schema=False)
+    async def post_person(request: Request, sha256: str) -> Response:
+        data.check_sha256(sha256)
+        form = await _form(request)
+        try:
+            _check_post(request, form, auth.can_edit(who(request)))
+        except ForbiddenError as exc:
+            return _refuse(request, exc)
+        page, start, end = _number(form, "page"), _number(form, "start"), _number(form, "end")
+        field = form.get("field", "")
+
+        def record() -> Any:
+            target = corrections.person_at(settings, sha256, page, start, end, field)
+            return corrections.correct(
+                settings,
+                sha256,
+                target,
+                form.get("text", ""),
+                by=editor_name(request),
+                why=form.get("why") or None,
+            )
+
+        done = await run_in_threadpool(record)
+        detail = {"sha256": sha256, "page": page, "field": field, "version": done.version}
+        client = request.client.host if request.client else None
+        record_event(audit_file, who=who(request), client=client, kind="correction", detail=detail)
+        return RedirectResponse(f"/doc/{sha256}?" + urlencode({"page": page}) + "#persons", 303)
+
     @app.post("/doc/{sha256}/revert", include_in_schema=False)
     async def post_revert(request: Request, sha256: str) -> Response:
         data.check_sha256(sha256)

@@ -99,6 +99,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "words": ("الكلمات", "Words"),
     "correct": ("تصحيح", "Correct"),
     "reason": ("السبب", "Why"),
+    "person_role": ("الصفة", "role"),
     "corrected_by": ("صححها", "corrected by"),
     "corrections": ("التصحيحات", "Corrections"),
     "revert": ("تراجع", "Revert"),

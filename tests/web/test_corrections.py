@@ -119,3 +119,23 @@ def test_exports_download_from_the_document_view(open_http: TestClient, corpus: 
     alto = open_http.get(f"/api/documents/{sha}/export/alto", params={"page": 1})
     assert alto.status_code == 200 and b"alto" in alto.content[:500]
     assert open_http.get(f"/api/documents/{sha}/export/docx").status_code == 400
+
+
+def test_a_corrected_mother_is_what_person_search_finds(open_http: TestClient, corpus: Corpus) -> None:
+    sha = corpus.flows_doc.sha256
+    name = corpus.person.name
+    view = open_http.get(f"/api/documents/{sha}/pages/1").json()
+    person = next(p for p in view["persons"] if p["name"] and p["name"].split()[0] == name.split()[0])
+    token = _csrf(open_http.get(f"/doc/{sha}").text)
+    form = {"csrf": token, "page": "1", "start": str(person["start"]), "end": str(person["end"]),
+            "field": "mother", "text": NEW_WORD, "why": "the register's margin"}  # fmt: skip
+    done = open_http.post(f"/doc/{sha}/person", data=form, follow_redirects=False)
+    assert done.status_code == 303
+    hits = open_http.get("/api/person", params={"name": name, "mother": NEW_WORD}).json()["hits"]
+    assert hits[0]["sha256"] == sha and hits[0]["mother"] == NEW_WORD
+    last = open_http.get(f"/api/documents/{sha}/history").json()[-1]
+    assert last["target"]["kind"] == "person" and last["target"]["field"] == "mother"
+    assert last["before"] == (person["mother"] or "")
+    open_http.post(f"/doc/{sha}/revert", data={"csrf": token, "version": str(last["version"]), "page": "1"})
+    hits = open_http.get("/api/person", params={"name": name}).json()["hits"]
+    assert all(h["mother"] != NEW_WORD for h in hits)
