@@ -335,7 +335,8 @@ def review_queue(settings: Settings, limit: int = 50, documents: int = 50) -> li
                     continue  # corrected already, or read well enough
                 items.append(
                     {"sha256": doc.sha256, "page": number, "word": i, "text": word.text, "conf": word.conf,
-                     "bbox": list(word.bbox), "role": role, "priority": PRIORITY[role]}
+                     "bbox": list(word.bbox), "role": role, "priority": PRIORITY[role],
+                     "width": page.width, "height": page.height}
                 )  # fmt: skip
     items.sort(key=lambda x: (x["priority"], x["conf"]))
     return items[:limit]

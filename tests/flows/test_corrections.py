@@ -12,6 +12,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,10 @@ def test_a_correction_is_searchable_at_once_survives_reprocess_and_reaches_every
     index = next(i for i, w in enumerate(engine.words) if len(w.text) >= 4 and w.text.isalpha())
     assert not _search(settings, NEW_WORD)
 
+    began = time.monotonic()
     _athar(settings, "correct", sha[:12], "--page", "1", "--word", str(index), "--text", NEW_WORD,
            "--by", "archivist", "--why", "read on the scan")  # fmt: skip
+    print(f"athar correct, start to exit: {time.monotonic() - began:.2f} s")  # a figure to read, not a check
     hits = _search(settings, NEW_WORD)  # no refresh here: the command made it searchable
     assert [h.sha256 for h in hits] == [sha]
     assert engine.words[index].text in corrections.engine_pages(settings, sha)[1].text  # reading kept
