@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/corrections_finetune.py [--train 12] [--test 8] [--iterations 400]
 
-1. Generated register pages drawn in Scheherazade, a typeface the model was never trained on, are read
-   by Athar's OCR stage. Seeds 100.. are the "corrected" pages, seeds 200.. are held out.
+1. Generated register pages drawn in Scheherazade, a typeface the model was never trained on (clean,
+   blurred, noisy or JPEG-compressed, in turn), are read by Athar's OCR stage. Seeds 100.. are the
+   "corrected" pages, seeds 200.. are held out.
 2. On the corrected pages, every line the OCR misread is corrected the way an archivist would, through
    the real overlay (export.corrections line corrections, text = the page's true line), and exported
    as training pairs (export.training, the files `athar export training` writes).
@@ -38,6 +39,7 @@ from ocr.tesseract import SHIPPED_MODEL  # noqa: E402
 from tests import synth  # noqa: E402
 
 MATCH = 0.5  # a truth line within this normalised edit distance of an OCR line is that line
+DEGRADE = ("clean", "blur", "noise", "jpeg")  # scans as archives hold them: a page in four is clean
 
 
 def read(path: Path, seed: int, tessdata: Path, work: Path) -> OcrPage:
@@ -74,7 +76,11 @@ def main() -> int:
         for seed in [*range(100, 100 + args.train), *range(200, 200 + args.test)]:
             truth = synth.make_page(seed, "prison_register", rows=6)
             path = work / f"page-{seed}.png"
-            synth.render_page(truth, seed=seed, font=synth.HELD_OUT_FONT).save(path, dpi=(300, 300))
+            image = synth.render_page(truth, seed=seed, font=synth.HELD_OUT_FONT)
+            kind = DEGRADE[seed % len(DEGRADE)]
+            if kind != "clean":
+                image = synth.degrade(image, kind, seed=seed)[0]
+            image.save(path, dpi=(300, 300))
             pages[seed] = (path, list(truth.lines))
         fixed_lines = 0
         for seed in range(100, 100 + args.train):
