@@ -144,7 +144,10 @@ def correct(
     value = overlay.check_value(target, text)
     if not by.strip():
         raise CorrectionError("say who made the correction (--by NAME).")
-    engine, corrected, analysis, _ = current(settings, sha256)
+    if target.kind == overlay.PERSON:  # the person's current field needs the analysis
+        engine, corrected, analysis, _ = current(settings, sha256)
+    else:  # a word or a line: the reading and the corrections say what it showed (no analysis)
+        engine, corrected, analysis = engine_pages(settings, sha256), {}, Analysis()
     before = _before(target, engine, corrected, analysis, load(settings, sha256))
     record = Correction(
         sha256=sha256, version=0, target=target, text=value, before=before, by=by.strip()[:200],
