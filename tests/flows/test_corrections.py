@@ -27,6 +27,7 @@ from tests.flows.scans import png_scan
 from tests.flows.test_pipeline import REGISTER_SEEDS, _child_env
 
 NEW_WORD = "قرنفلات"  # a word no generated page holds: a hit can only come from the correction
+NEW_LINE = "ياسمينات"
 
 
 def _athar(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
@@ -89,6 +90,11 @@ def test_a_correction_is_searchable_at_once_survives_reprocess_and_reaches_every
     after = [json.loads(x) for x in _athar(settings, "history", sha, "--json").stdout.splitlines()]
     assert [e["kind"] for e in after] == ["reading", "correction", "reading"] and not after[1]["flagged"]
 
+    line = corrections.engine_pages(settings, sha)[1].words[-1].line  # a line correction splits words
+    _athar(settings, "correct", sha, "--page", "1", "--line", str(line), "--text", f"{NEW_LINE} {NEW_LINE}",
+           "--by", "archivist")  # fmt: skip
+    assert [h.sha256 for h in _search(settings, f'"{NEW_LINE} {NEW_LINE}"')] == [sha]
+
     _exports(settings, sha, tmp_path)
 
     version = str(history[1]["version"])
@@ -126,10 +132,11 @@ def _exports(settings: Settings, sha: str, out: Path) -> None:
     assert summary["signed"] is True
     bagit.Bag(str(out / "bag")).validate()
     provenance = json.loads((out / "bag" / "data" / "provenance.json").read_text(encoding="utf-8"))
-    assert [e["kind"] for e in provenance["history"]] == ["reading", "correction", "reading"]
+    assert [e["kind"] for e in provenance["history"]] == ["reading", "correction", "reading", "correction"]
     assert hashlib.sha256((out / "bag" / "data" / "original" / sha).read_bytes()).hexdigest() == sha
 
     pairs = json.loads(_athar(settings, "export", "training", "--out", str(out / "gt")).stdout)["pairs"]
-    assert pairs == 1
-    (gt,) = (out / "gt").glob("*.gt.txt")
-    assert NEW_WORD in gt.read_text(encoding="utf-8") and gt.with_suffix("").with_suffix(".png").exists()
+    assert pairs == 2  # the corrected word's line and the corrected line
+    texts = [gt.read_text(encoding="utf-8") for gt in sorted((out / "gt").glob("*.gt.txt"))]
+    assert any(NEW_WORD in t for t in texts) and any(NEW_LINE in t for t in texts)
+    assert len(list((out / "gt").glob("*.png"))) == 2
