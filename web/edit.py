@@ -206,9 +206,8 @@ def add_editing(app: FastAPI, settings: Settings, html: Any) -> None:
         if kind == "pdf":
             body, media, name = exports.pdf_bytes(settings, sha256), "application/pdf", name + ".pdf"
         elif kind == "iiif":
-            return JSONResponse(
-                exports.manifest(settings, sha256), headers={"Access-Control-Allow-Origin": "*"}
-            )
+            # no CORS header: a manifest holds names, and another site must not read it through a browser
+            return JSONResponse(exports.manifest(settings, sha256))
         elif kind in ("alto", "hocr"):
             from export import alto, hocr
 
