@@ -98,7 +98,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "corrected_text": ("النص بعد التصحيح", "Text with corrections"),
     "words": ("الكلمات", "Words"),
     "correct": ("تصحيح", "Correct"),
-    "reason": ("السبب", "Why"),
     "person_role": ("الصفة", "role"),
     "corrected_by": ("صححها", "corrected by"),
     "corrections": ("التصحيحات", "Corrections"),
