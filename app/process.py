@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app import steps
+from app.corrections import apply_document
 from app.feed import DocumentJob, PageFeed
 from app.fixity import check_one
 from app.ocr_cache import forget_cached_pages, read_cached_page
@@ -225,9 +226,11 @@ def analyze_task(
         if item.error is not None or job is None or not job.pages:
             group.failed.append(item)
         else:
-            ordered = tuple(sorted(job.pages, key=lambda p: p.page))
-            try:
-                analysis = steps.analyze(list(ordered), settings)
+            engine = tuple(sorted(job.pages, key=lambda p: p.page))
+            try:  # the corrections on top of the engine's reading (re-aligned by boxes to this OCR)
+                ordered, analysis, _ = apply_document(
+                    settings, job.sha256, engine, lambda pages: steps.analyze(pages, settings)
+                )
             except AtharError as exc:
                 group.failed.append(_Outcome(job.sha256, error=exc))
             else:

@@ -39,6 +39,7 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_VERSION_TRIES = 20  # attempts at numbering a correction when processes correct the same document at once
 _SCHEMA_READY: set[str] = set()  # databases whose tables this process created or found
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -86,6 +87,17 @@ CREATE TABLE IF NOT EXISTS integrity (
     problem TEXT NOT NULL,
     detected TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS corrections (
+    sha256 TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (sha256, version)
+);
+CREATE TRIGGER IF NOT EXISTS corrections_no_update BEFORE UPDATE ON corrections
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS corrections_no_delete BEFORE DELETE ON corrections
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
     flow TEXT NOT NULL,
@@ -336,6 +348,39 @@ class SqliteStateStore:
             )
         return [r["id"] for r in rows]
 
+    # corrections (append-only: the table refuses UPDATE and DELETE)
+    def add_correction(self, sha256: str, record: dict[str, Any]) -> dict[str, Any]:
+        """Append a correction as the document's next version; returns the record with its version."""
+        for _ in range(_VERSION_TRIES):
+            with self._connect() as db:
+                row = db.execute(
+                    "SELECT COALESCE(MAX(version), 0) AS v FROM corrections WHERE sha256=?", (sha256,)
+                ).fetchone()
+                stored = {**record, "sha256": sha256, "version": int(row["v"]) + 1}
+                try:
+                    db.execute(
+                        "INSERT INTO corrections (sha256, version, at, record) VALUES (?,?,?,?)",
+                        (sha256, stored["version"], stored.get("at") or now_iso(), json.dumps(stored)),
+                    )
+                except sqlite3.IntegrityError:
+                    continue  # another process took this version number: take the next one
+                return stored
+        raise StorageError("the corrections table is too busy to number a new correction; retry.")
+
+    def corrections(self, sha256: str | None = None) -> list[dict[str, Any]]:
+        """Corrections (of one document, or all), in version order."""
+        query = "SELECT record FROM corrections" + (" WHERE sha256=?" if sha256 else "")
+        with self._connect() as db:
+            rows = db.execute(query + " ORDER BY sha256, version", (sha256,) if sha256 else ()).fetchall()
+        return [json.loads(r["record"]) for r in rows]
+
+    def corrected_documents(self) -> list[str]:
+        """sha256s of the documents that have corrections."""
+        with self._connect() as db:
+            rows = db.execute("SELECT DISTINCT sha256 FROM corrections ORDER BY sha256").fetchall()
+        return [r["sha256"] for r in rows]
+
+
     # objects of the bucket that are not taken in (symlinks, sockets, unreadable files, ...)
     def sync_skipped(self, bucket: str, skipped: dict[str, str], present: set[str]) -> list[str]:
         """After listing ``bucket``: ``skipped`` (key -> reason) are the objects the listing refuses,
@@ -440,6 +485,10 @@ class StateStore(Protocol):
     def record_integrity_failure(self, sha256: str, problem: str) -> bool: ...
     def clear_integrity_failure(self, sha256: str) -> bool: ...
     def integrity_failures(self) -> list[dict[str, Any]]: ...
+
+    def add_correction(self, sha256: str, record: dict[str, Any]) -> dict[str, Any]: ...
+    def corrections(self, sha256: str | None = None) -> list[dict[str, Any]]: ...
+    def corrected_documents(self) -> list[str]: ...
 
 
 def open_state(settings: Settings) -> StateStore:

@@ -261,6 +261,7 @@ class Person(Record):
     start: int = 0
     end: int = 0
     name_keys: NameKeys | None = None
+    role: str | None = None  # e.g. detainee, witness, deceased: set by a person's correction
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,6 +144,10 @@ class Settings:
     web_tokens: str | None = field(default=None, repr=False)  # name:token,... (secrets: never printed)
     # Web: addresses/networks of reverse proxies whose X-Forwarded-For is believed (none by default)
     web_trusted_proxies: tuple[str, ...] = ()
+    # Corrections and exports
+    web_editors: str | None = field(default=None, repr=False)  # "name:password,..." who may correct (web)
+    public_url: str | None = None  # the web app's address as others reach it (links in exports, IIIF ids)
+    signing_key: str | None = None  # path of an Ed25519 PEM private key that signs evidence packages
 
     @property
     def originals_dir(self) -> Path:
@@ -211,6 +215,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         watch_interval=_float(env, "ATHAR_WATCH_INTERVAL", base.watch_interval),
         web_tokens=_str(env, "ATHAR_WEB_TOKENS", None),
         web_trusted_proxies=_networks(env, "ATHAR_WEB_TRUSTED_PROXIES"),
+        web_editors=_str(env, "ATHAR_WEB_EDITORS", None),
+        public_url=_str(env, "ATHAR_PUBLIC_URL", None),
+        signing_key=_str(env, "ATHAR_SIGNING_KEY", None),
     )
 
 

@@ -31,6 +31,9 @@ COMMAND_MODULES = (
     "status",
     "reprocess",
     "verify",
+    "correct",
+    "history",
+    "export",
     "serve",
 )
 

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from athar.errors import AtharError, PermanentError
 from athar.log import short
 from athar.settings import Settings, load_settings
-from web import data, scan
+from web import data, edit, scan
 from web.audit import audit_path, record_access, record_search
 from web.auth import TOKEN_COOKIE, AuthConfig, LoginThrottle, auth_from_env, client_address, identify
 from web.i18n import DOC_TYPES, pick_lang, translator
@@ -242,8 +242,10 @@ def create_app(
         return response
 
     def _error_status(exc: AtharError) -> int:
-        if exc.code in _NOT_FOUND_CODES or exc.code == "search_index_missing":
+        if exc.code in _NOT_FOUND_CODES or exc.code in ("search_index_missing", "unknown_document"):
             return 404
+        if exc.code == "forbidden":
+            return 403
         return 400 if isinstance(exc, PermanentError) else 503
 
     @app.exception_handler(AtharError)
@@ -625,7 +627,12 @@ def create_app(
             {"page": p["page"], "link": f"/doc/{sha256}?" + urlencode({"page": p["page"], "q": q or ""})}
             for p in view["document"]["pages"]
         ]
-        return _html(request, "document.html", view)
+        view.update(
+            edit.document_context(settings, request, sha256, view["page"], auth.can_edit(request.state.who))
+        )
+        return edit.with_csrf(_html(request, "document.html", view), view["csrf"], request)  # type: ignore[return-value]
+
+    edit.add_editing(app, settings, _html)
 
     @app.get("/operator", response_class=HTMLResponse, include_in_schema=False)
     def operator_page(request: Request) -> HTMLResponse:

@@ -86,3 +86,13 @@ def _append(path: Path, entry: dict[str, Any]) -> None:
         raise StorageError(
             f"cannot append to the audit log {path} ({exc.strerror}); check the disk."
         ) from None
+
+
+def record_event(
+    path: Path, *, who: str, client: str | None, kind: str, detail: dict[str, Any]
+) -> dict[str, Any]:
+    """Append one non-search entry (a correction, a revert): who, when, what (ids and numbers only)."""
+    entry = {"at": datetime.now(UTC).isoformat(timespec="milliseconds"), "who": who, "client": client,
+             "kind": kind, **detail}  # fmt: skip
+    _append(path, entry)
+    return entry

@@ -45,6 +45,7 @@ class AuthConfig:
     user: str | None = None
     password: str | None = None
     tokens: tuple[tuple[str, str], ...] = ()
+    editors: tuple[tuple[str, str], ...] = ()  # (name, password) of who may correct (ATHAR_WEB_EDITORS)
 
     @property
     def enabled(self) -> bool:
@@ -58,6 +59,13 @@ class AuthConfig:
         """(who, token) for every configured token."""
         shared = [("token", self.token)] if self.token else []
         return shared + [(f"token:{name}", token) for name, token in self.tokens]
+
+    def can_edit(self, who: str) -> bool:
+        """Editors: with ATHAR_WEB_EDITORS set, only those signed in as one (even on localhost); without
+        it, only the local single-user set-up (no authentication at all, loopback only) may correct."""
+        if self.editors:
+            return who.startswith("editor:")
+        return who == "local"
 
     def cookie_value(self, who: str = "token") -> str:
         """What the login cookie holds for ``who``: a digest of their token, never the token itself."""
@@ -132,7 +140,30 @@ def auth_from_settings(settings: Settings) -> AuthConfig:
                 f" or a token ({_MAKE_ONE}).",
                 code="web_auth",
             )
-    return AuthConfig(token=token, user=user, password=password, tokens=_named_tokens(settings.web_tokens))
+    return AuthConfig(
+        token=token,
+        user=user,
+        password=password,
+        tokens=_named_tokens(settings.web_tokens),
+        editors=parse_editors(settings.web_editors),
+    )
+
+
+def parse_editors(spec: str | None) -> tuple[tuple[str, str], ...]:
+    """``name:password,name:password`` -> pairs; refuses short passwords and malformed entries."""
+    pairs: list[tuple[str, str]] = []
+    for entry in (spec or "").split(","):
+        if not entry.strip():
+            continue
+        name, sep, password = entry.strip().partition(":")
+        if not sep or not name or len(password) < MIN_TOKEN_LENGTH:
+            raise ConfigurationError(
+                "ATHAR_WEB_EDITORS is a comma-separated list of name:password, each password at least "
+                f"{MIN_TOKEN_LENGTH} characters.",
+                code="web_auth",
+            )
+        pairs.append((name, password))
+    return tuple(pairs)
 
 
 def is_loopback(host: str) -> bool:
@@ -162,12 +193,17 @@ def _same(a: str, b: str) -> bool:
 def identify(
     auth: AuthConfig, *, authorization: str | None, cookie: str | None, token_param: str | None
 ) -> str | None:
-    """Who is calling ("token", "token:<name>", "basic:<user>", or "local" when auth is off); None when
-    refused. Every configured token is compared, so the time taken does not tell which one came close."""
-    if not auth.enabled:
-        return "local"
+    """Who is calling ("editor:<name>", "token", "token:<name>", "basic:<user>", or "local" when auth is
+    off); None when refused. Every configured token is compared, so the time taken does not tell which
+    one came close."""
     scheme, _, value = (authorization or "").partition(" ")
     scheme = scheme.lower()
+    if auth.editors and scheme == "basic":  # an editor's credentials are accepted wherever a reader's are
+        name = _editor(auth, value)
+        if name is not None:
+            return f"editor:{name}"
+    if not auth.enabled:
+        return "local"
     found: str | None = None
     for who, token in auth.all_tokens():
         hit = scheme == "bearer" and _same(value.strip(), token)
@@ -245,3 +281,15 @@ def _in_networks(address: str, networks: tuple[str, ...]) -> bool:
     except ValueError:
         return False
     return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
+
+
+def _editor(auth: AuthConfig, value: str) -> str | None:
+    try:
+        name, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    found = None
+    for editor, secret in auth.editors:  # compare with every editor: the time taken says nothing
+        if _same(name, editor) & _same(password, secret):
+            found = editor
+    return found

@@ -13,14 +13,13 @@ import html.parser
 import io
 import logging
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app import page_images
 from app.ocr_cache import latest_cached_page
 from athar.arabic import normalize_arabic
-from athar.errors import CorruptFileError, ImageTooLargeError, PermanentError, ToolMissingError
 from athar.records import OcrWord, join_words
 from athar.settings import Settings
 
@@ -31,8 +30,7 @@ MIN_SKEW = 0.1  # the OCR stage leaves smaller skews uncorrected
 JPEG_QUALITY = 82
 
 
-class PageNotFoundError(PermanentError):
-    code = "page_not_found"
+PageNotFoundError = page_images.PageNotFoundError
 
 
 @dataclass(frozen=True)
@@ -212,82 +210,16 @@ def _cache_file(settings: Settings, sha256: str, page: int, layout: PageLayout) 
 
 
 def _open_limited(data: Any, settings: Settings, what: str) -> Any:
-    from PIL import Image
-
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None
-    try:
-        img = Image.open(data)
-        if img.width * img.height > settings.max_pixels:
-            raise ImageTooLargeError(f"{what} is larger than ATHAR_MAX_PIXELS; it is not displayed.")
-        return img
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
+    return page_images.open_limited(data, settings, what)
 
 
 def _render_original(settings: Settings, original: Path, page: int, dpi: int) -> Any:
-    """One page of the stored original as a PIL image (PDF via poppler, images via Pillow)."""
-    from PIL import Image
-
-    with original.open("rb") as handle:
-        head = handle.read(5)
-    if head.startswith(b"%PDF"):
-        import shutil
-
-        from pdf2image import convert_from_path
-        from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
-
-        if shutil.which("pdftoppm") is None:
-            raise ToolMissingError(
-                "poppler (pdftoppm) is not installed; run 'apt-get install poppler-utils'."
-            )
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                pages = convert_from_path(
-                    str(original), dpi=dpi, first_page=page, last_page=page, grayscale=True
-                )
-        except (PDFPageCountError, PDFSyntaxError) as exc:
-            raise CorruptFileError(
-                f"page {page} of the original cannot be rendered ({type(exc).__name__})."
-            ) from None
-        if not pages:
-            raise PageNotFoundError(f"the original has no page {page}.")
-        return pages[0]
-    try:
-        img = _open_limited(original, settings, f"page {page} of the original")
-        img.seek(page - 1)
-        img.load()
-    except EOFError:
-        raise PageNotFoundError(f"the original has no page {page}.") from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise CorruptFileError(
-            f"page {page} of the original cannot be decoded ({type(exc).__name__})."
-        ) from None
-    return (
-        img.convert("L")
-        if img.mode not in ("L", "RGB")
-        else img.copy()
-        if isinstance(img, Image.Image)
-        else img
-    )
+    return page_images.render_original(settings, original, page, dpi)
 
 
 def upright(img: Any, layout: PageLayout) -> Any:
     """The page turned and deskewed exactly as the OCR stage did (same functions), as grayscale."""
-    import numpy as np
-    from PIL import Image
-
-    from ocr.preprocess import rotate, rotate_clockwise
-
-    if not layout.rotation and abs(layout.skew) < MIN_SKEW:
-        return img
-    gray = np.asarray(img.convert("L"))
-    if layout.rotation:
-        gray = rotate_clockwise(gray, layout.rotation)
-    if abs(layout.skew) >= MIN_SKEW:
-        gray = rotate(gray, -layout.skew)
-    return Image.fromarray(gray)
+    return page_images.upright(img, layout.rotation, layout.skew)
 
 
 def page_image(settings: Settings, sha256: str, page: int, layout: PageLayout, original: Path) -> Path:

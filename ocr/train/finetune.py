@@ -113,11 +113,14 @@ def finetune(
     iterations: int,
     lines_per_font: int = LINES_PER_FONT,
     real: tuple[Path, ...] = (),
+    corrected: Path | None = None,
 ) -> None:
     """Run every step; ``work`` keeps the intermediate files (ground truth, checkpoints).
 
     ``real``: folders of scanned line images with transcriptions (``NNN.png`` + ``NNN.gt.txt``), trained on
-    together with the rendered lines (``ocr.train.real_lines``)."""
+    together with the rendered lines (``ocr.train.real_lines``). ``corrected``: a folder of line pairs
+    (``athar export training --out DIR``) trained on as well; with ``lines_per_font`` 0 and no ``real`` they
+    are the only training text."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         raise SystemExit(
@@ -141,24 +144,24 @@ def finetune(
         f"text pools: {len(source.given)} given names, {len(source.surnames)} surnames, "
         f"{len(source.words)} words"
     )
-    ground_truth = work / "ground-truth"
-    ground_truth.mkdir(exist_ok=True)
-    jobs = []
-    for i, (font, plain) in enumerate(FONTS, start=1):
-        base = ground_truth / f"f{i:02d}"
-        lines = source.lines(lines_per_font, 1000 + i, plain=plain)
-        base.with_suffix(".txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        jobs.append((font, 8 + i % 5, base))
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        samples = list(pool.map(lambda job: _render(job, tessdata), jobs))
-    print(f"rendered {len(FONTS)} pages of {lines_per_font} lines")
+    samples: list[Path] = []
+    if lines_per_font > 0:
+        samples += _rendered_samples(source, work, tessdata, lines_per_font)
     if real:
         charset = unicharset_chars(work / "ara.lstm-unicharset")
-        scanned = make_samples(real, work / "real-lines", tessdata, charset, lines_per_font // 2)
+        scanned = make_samples(real, work / "real-lines", tessdata, charset, max(lines_per_font // 2, 1))
         print(f"{len(scanned)} documents of scanned lines from {len(real)} folders")
         samples += scanned
+    if corrected is not None:
+        from ocr.train.lines import make_samples as corrected_samples
+
+        from_corrections = corrected_samples(corrected, work / "corrected", tessdata)
+        print(f"{len(from_corrections)} corrected lines from {corrected}")
+        samples += from_corrections
+    if not samples:
+        raise SystemExit("nothing to train on: no rendered text, no scanned lines and no corrected lines")
     (work / "train.list").write_text("".join(f"{s}\n" for s in samples))
-    print(f"training {iterations} iterations")
+    print(f"training {iterations} iterations on {len(samples)} samples")
     checkpoints = work / "checkpoints"
     checkpoints.mkdir(exist_ok=True)
     model = tessdata / "ara.traineddata"
@@ -180,13 +183,29 @@ def finetune(
     print(f"wrote {output}")
 
 
+def _rendered_samples(source: TextSource, work: Path, tessdata: Path, lines_per_font: int) -> list[Path]:
+    """Training pages rendered with text2image in every font of FONTS, as .lstmf samples."""
+    ground_truth = work / "ground-truth"
+    ground_truth.mkdir(exist_ok=True)
+    jobs = []
+    for i, (font, plain) in enumerate(FONTS, start=1):
+        base = ground_truth / f"f{i:02d}"
+        lines = source.lines(lines_per_font, 1000 + i, plain=plain)
+        base.with_suffix(".txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        jobs.append((font, 8 + i % 5, base))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        samples = list(pool.map(lambda job: _render(job, tessdata), jobs))
+    print(f"rendered {len(FONTS)} pages of {lines_per_font} lines")
+    return samples
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", type=Path, default=BASE_MODEL, help="integer ara model to start from")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "var" / "finetune")
     parser.add_argument("--iterations", type=int, default=4000)
-    parser.add_argument("--lines-per-font", type=int, default=LINES_PER_FONT)
+    parser.add_argument("--lines-per-font", type=int, default=LINES_PER_FONT, help="0: no rendered text")
     parser.add_argument(
         "--real",
         type=Path,
@@ -194,8 +213,19 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="a folder of scanned line images with transcriptions (NNN.png + NNN.gt.txt); repeatable",
     )
+    parser.add_argument(
+        "--corrected", type=Path, metavar="DIR", help="line pairs from `athar export training --out DIR`"
+    )
     args = parser.parse_args(argv)
-    finetune(args.base, args.output, args.work, args.iterations, args.lines_per_font, tuple(args.real))
+    finetune(
+        args.base,
+        args.output,
+        args.work,
+        args.iterations,
+        args.lines_per_font,
+        tuple(args.real),
+        args.corrected,
+    )
     return 0
 
 

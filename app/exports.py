@@ -1,0 +1,225 @@
+"""Exports of stored documents, with their corrections applied: what the CLI and the web app call.
+
+Per document: ALTO and hOCR of a page, a IIIF manifest, a searchable PDF, a signed BagIt evidence
+package. Across the archive: persons (CSV, XLSX) from the person index, one row per mention, with
+the box of the person's words from the OCR kept; training pairs from every corrected line.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from app import corrections
+from app.originals import verify_original
+from app.page_images import export_image
+from app.state import open_state
+from athar import PIPELINE_VERSION
+from athar.errors import PermanentError
+from athar.log import short
+from athar.records import BBox, OcrPage
+from athar.settings import Settings
+from export import alto, bag, hocr, iiif, pdf, persons, training
+from export import corrections as overlay
+from export.geometry import iou, span_words, union
+
+log = logging.getLogger(__name__)
+
+SCROLL_PAGE = 1000  # persons fetched per request of a scroll
+PERSON_FIELDS_OUT = (
+    "name",
+    "mother",
+    "birth_date",
+    "birth_place",
+    "national_id",
+    "doc_type",
+    "source",
+    "page",
+)
+
+
+class ExportError(PermanentError):
+    code = "export_failed"
+
+
+def base_url(settings: Settings) -> str:
+    """Where the web app is reached (links, IIIF ids): ATHAR_PUBLIC_URL, else the local web app."""
+    return (settings.public_url or f"http://127.0.0.1:{settings.web_port}").rstrip("/")
+
+
+def _page(settings: Settings, sha256: str, page: int) -> OcrPage:
+    _, corrected, _, _ = corrections.current(settings, sha256)
+    if page not in corrected:
+        raise ExportError(f"document {short(sha256)} has no page {page} (pages 1-{max(corrected)}).")
+    return corrected[page]
+
+
+def export_alto(settings: Settings, sha256: str, page: int, out: Path) -> Path:
+    """ALTO XML 4.3 of one page."""
+    out.write_bytes(alto.alto_xml(_page(settings, sha256, page), image_name=f"{sha256}-p{page}"))
+    return out
+
+
+def export_hocr(settings: Settings, sha256: str, page: int, out: Path) -> Path:
+    """hOCR of one page."""
+    out.write_text(
+        hocr.hocr_html(_page(settings, sha256, page), image_name=f"{sha256}-p{page}"), encoding="utf-8"
+    )
+    return out
+
+
+def manifest(settings: Settings, sha256: str) -> dict[str, Any]:
+    """The IIIF Presentation 3 manifest of a document."""
+    _, corrected, analysis, _ = corrections.current(settings, sha256)
+    return iiif.manifest(sha256, list(corrected.values()), analysis, base_url=base_url(settings))
+
+
+def export_iiif(settings: Settings, sha256: str, out: Path) -> Path:
+    out.write_text(json.dumps(manifest(settings, sha256), ensure_ascii=False, indent=1), encoding="utf-8")
+    return out
+
+
+def pdf_bytes(settings: Settings, sha256: str) -> bytes:
+    """A searchable PDF of the document (scans + invisible corrected text)."""
+    _, corrected, _, _ = corrections.current(settings, sha256)
+    pages = [(p, export_image(settings, p)) for p in corrected.values()]
+    return pdf.searchable_pdf(pages, title=f"Athar {sha256}")
+
+
+def export_pdf(settings: Settings, sha256: str, out: Path) -> Path:
+    out.write_bytes(pdf_bytes(settings, sha256))
+    return out
+
+
+def provenance(settings: Settings, sha256: str) -> dict[str, Any]:
+    """The chain: intake (drops), each processing with its engine and model, every correction, in order."""
+    store = open_state(settings)
+    state = store.document(sha256)
+    engine = corrections.engine_pages(settings, sha256)
+    return {
+        "sha256": sha256,
+        "size": state.size if state else None,
+        "first_seen": state.first_seen if state else None,
+        "intake": [
+            {k: d[k] for k in ("bucket", "object_key", "received_at", "disposition", "pipeline_version")}
+            for d in store.drops(sha256)
+        ],
+        "engines": sorted({f"{p.engine}; {p.model}" for p in engine.values()}),
+        "history": corrections.history(settings, sha256),
+        "exported_by": f"athar {PIPELINE_VERSION}",
+    }
+
+
+def export_bag(settings: Settings, sha256: str, out: Path) -> dict[str, Any]:
+    """A BagIt evidence package of one document (signed when ATHAR_SIGNING_KEY is set)."""
+    original = verify_original(settings, sha256)
+    _, corrected, analysis, _ = corrections.current(settings, sha256)
+    payload: dict[str, bytes | Path] = {f"original/{sha256}": original}
+    for number, page in corrected.items():
+        payload[f"exports/alto/page-{number:04d}.xml"] = alto.alto_xml(page, image_name=f"{sha256}-p{number}")
+        payload[f"exports/hocr/page-{number:04d}.html"] = hocr.hocr_html(page).encode("utf-8")
+        payload[f"exports/text/page-{number:04d}.txt"] = page.text.encode("utf-8")
+    payload["exports/iiif-manifest.json"] = json.dumps(
+        iiif.manifest(sha256, list(corrected.values()), analysis, base_url=base_url(settings)),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    payload["exports/document.pdf"] = pdf.searchable_pdf(
+        [(p, export_image(settings, p)) for p in corrected.values()], title=f"Athar {sha256}"
+    )
+    info = {"External-Identifier": f"sha256:{sha256}", "External-Description": "Athar evidence package"}
+    return bag.write_bag(
+        out, payload, provenance(settings, sha256), info=info, signing_key=settings.signing_key
+    )
+
+
+def export_training(settings: Settings, out: Path) -> list[str]:
+    """Training pairs from every corrected line of every document with corrections."""
+    names: list[str] = []
+    for sha256 in open_state(settings).corrected_documents():
+        try:
+            _, corrected, _, _ = corrections.current(settings, sha256)
+        except PermanentError as exc:
+            log.warning("training export: document %s skipped [%s]", short(sha256), exc.code)
+            continue
+        chosen = [p for p in corrected.values() if training.corrected_lines(p)]
+        names += training.write_pairs(((p, export_image(settings, p)) for p in chosen), out)
+    return names
+
+
+# ------------------------------------------------------------------ persons
+
+
+def _hits(client: Any, settings: Settings, filters: dict[str, str | None]) -> Iterator[dict[str, Any]]:
+    from index.client import engine_errors
+    from index.query import person_query
+    from index.schema import alias_name
+
+    index = alias_name(settings, "persons")
+    name = filters.get("name")
+    if name:
+        body = {
+            "query": person_query(
+                name, mother=filters.get("mother"), born=filters.get("born"), place=filters.get("place")
+            ),
+            "size": 10_000,
+            "_source": [*PERSON_FIELDS_OUT, "sha256", "start", "end"],
+        }  # the person search's query and ranking: every hit, best first (at most 10,000)
+        with engine_errors():
+            yield from (h["_source"] for h in client.search(index=index, body=body)["hits"]["hits"])
+        return
+    from opensearchpy.helpers import scan
+
+    with engine_errors():
+        yield from (
+            h["_source"]
+            for h in scan(
+                client, index=index, query={"query": {"match_all": {}}, "sort": ["_doc"]}, size=SCROLL_PAGE
+            )
+        )
+
+
+def person_rows(settings: Settings, client: Any, **filters: str | None) -> Iterator[persons.PersonRow]:
+    """One row per person mention in the index, with the box of its words (from the OCR kept)."""
+
+    @functools.lru_cache(maxsize=4)  # rows come grouped by document: a few documents' pages at a time
+    def pages_of(sha256: str) -> dict[int, OcrPage]:
+        try:
+            return corrections.corrected_pages(settings, sha256)
+        except PermanentError:
+            return {}
+
+    @functools.lru_cache(maxsize=256)
+    def roles(sha256: str) -> tuple[tuple[int, BBox, str], ...]:
+        found = overlay.in_force(corrections.load(settings, sha256))
+        return tuple((c.target.page, c.target.bbox, c.text) for c in found if c.target.field == "role")
+
+    base = base_url(settings)
+    for src in _hits(client, settings, filters):
+        sha256, number = src["sha256"], int(src.get("page") or 0)
+        page = pages_of(sha256).get(number)
+        start, end = int(src.get("start") or 0), int(src.get("end") or 0)
+        words = span_words(page, start, end) if page else []
+        box = union([page.words[i].bbox for i in words]) if page else (0, 0, 0, 0)
+        role = next((r for p, b, r in roles(sha256) if p == number and iou(b, box) >= overlay.MIN_IOU), None)
+        yield persons.PersonRow(
+            sha256=sha256, page=number, name=src.get("name") or "", mother=src.get("mother"),
+            birth_date=src.get("birth_date"), birth_place=src.get("birth_place"),
+            national_id=src.get("national_id"), role=role, doc_type=src.get("doc_type"),
+            source=src.get("source"), scan_url=f"{base}/doc/{sha256}?page={number}", bbox=box,
+            corrected=bool(page and any(page.words[i].conf >= overlay.HUMAN_CONF for i in words)),
+        )  # fmt: skip
+
+
+def export_persons(
+    settings: Settings, out: Path, fmt: str, client: Any | None = None, **filters: str | None
+) -> int:
+    """Write persons to ``out`` as csv or xlsx; returns the number of rows."""
+    if client is None:
+        from index.client import make_client
+
+        client = make_client(settings)
+    return persons.write(person_rows(settings, client, **filters), out, fmt)
