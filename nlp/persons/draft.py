@@ -1,0 +1,120 @@
+"""A person being assembled from a reader, and its finishing into a :class:`Person`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from athar.arabic import name_keys
+from athar.records import Event, Person
+from nlp.layout import Token
+from nlp.persons.words import is_word, name_units
+
+
+@dataclass
+class Draft:
+    """A person being assembled; spans are in the page text."""
+
+    name: list[Token] = field(default_factory=list)
+    first: list[Token] = field(default_factory=list)
+    father: list[Token] = field(default_factory=list)
+    grandfather: list[Token] = field(default_factory=list)
+    family: list[Token] = field(default_factory=list)
+    mother: list[Token] = field(default_factory=list)
+    birth_date: str | None = None
+    birth_place: list[Token] = field(default_factory=list)
+    national_id: str | None = None
+    events: list[Event] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    year_tokens: list[tuple[Token, Token, str]] = field(default_factory=list)
+
+    def has_name(self) -> bool:
+        return bool(self.name or self.first)
+
+
+class Page:
+    """The original page text, to cut tokens' original spelling from."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def cut(self, tokens: Sequence[Token]) -> str | None:
+        if not tokens:
+            return None
+        spans = sorted((t.start, t.end) for t in tokens)
+        # tokens are contiguous in reading order when read from text; from OCR they may not be
+        parts: list[tuple[int, int]] = []
+        for a, b in spans:
+            if parts and a <= parts[-1][1] + 2:
+                parts[-1] = (parts[-1][0], max(parts[-1][1], b))
+            else:
+                parts.append((a, b))
+        if len(parts) == 1 and parts[0][1] - parts[0][0] <= 6 * sum(len(t.norm) + 1 for t in tokens):
+            return self.text[parts[0][0] : parts[0][1]].strip()
+        ordered = [self.text[t.start : t.end] or t.norm for t in tokens]
+        return " ".join(ordered).strip()
+
+
+def finish(draft: Draft, page: Page, page_no: int) -> Person | None:
+    name_tokens = draft.name
+    units = name_units([t for t in name_tokens if is_word(t)])
+    first, father, grandfather, family = draft.first, draft.father, draft.grandfather, draft.family
+    if len(units) == 1 and not first and (father or family):  # a given-name column beside a father's
+        first = units[0]
+        name_tokens = first + father + grandfather + family
+    if units and not (first or father or family):
+        if len(units) == 1:
+            first = units[0]
+        elif len(units) == 2:
+            first, family = units
+        elif len(units) == 3:
+            first, father, family = units
+        else:
+            first, father = units[0], units[1]
+            grandfather = [t for u in units[2:-1] for t in u]
+            family = units[-1]
+    elif not units and first:
+        name_tokens = first + father + grandfather + family
+    if not first and not name_tokens:
+        return None
+    if father and father[0].norm in ("بن", "ابن") and len(father) > 1:
+        father = father[1:]
+    full = page.cut(name_tokens) or ""
+    if len([t for t in name_tokens if is_word(t)]) < 2:
+        return None  # a single word is too weak to be a person record
+    spans = [t for t in draft.tokens + name_tokens if t.end > t.start]
+    start = min((t.start for t in spans), default=0)
+    end = max((t.end for t in spans), default=0)
+    return Person(
+        name=full,
+        first=page.cut(first),
+        father=page.cut(father),
+        grandfather=page.cut(grandfather),
+        family=page.cut(family),
+        mother=page.cut(draft.mother),
+        birth_date=draft.birth_date,
+        birth_place=page.cut(draft.birth_place),
+        national_id=draft.national_id,
+        events=tuple(draft.events),
+        page=page_no,
+        start=start,
+        end=end,
+        name_keys=name_keys(" ".join(t.norm for t in name_tokens)),
+    )
+
+
+def assign(draft: Draft, kind: str, tokens: Sequence[Token]) -> None:
+    words = [t for t in tokens if is_word(t)]
+    if not words:
+        return
+    draft.tokens.extend(words)
+    if kind == "name":
+        draft.name = words
+    elif kind == "father":
+        draft.father = words
+    elif kind == "grandfather":
+        draft.grandfather = words
+    elif kind == "family":
+        draft.family = words
+    elif kind == "mother":
+        draft.mother = words

@@ -1,0 +1,75 @@
+"""Labelled fields: ``الاسم: …``, ``اسم الأم: …``, ``تولد: …`` … one block per person."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from athar.records import Event
+from nlp.layout import Line
+from nlp.persons.draft import Draft, assign
+from nlp.persons.labels import PERSON_FIELDS, find_labels
+from nlp.persons.words import dates_in, is_word, name_units
+
+
+def read_labelled(lines: Sequence[Line], skip: set[int]) -> tuple[list[Draft], set[int]]:
+    drafts: list[Draft] = []
+    used: set[int] = set()
+    current: Draft | None = None
+    for index, line in enumerate(lines):
+        if index in skip:
+            continue
+        toks = list(line.tokens)
+        labels = find_labels(toks, need_colon=True)
+        if not labels and len(toks) <= 16 and any(t.norm == ":" for t in toks[:5]):
+            labels = [h for h in find_labels(toks, need_colon=True, fuzzy=True) if h[1] < len(toks)]
+            labels = [h for h in labels if toks[h[1]].norm == ":"]
+        if not labels or labels[0][0] > 1:
+            continue
+        used.add(index)
+        for k, (_s, e, kind) in enumerate(labels):
+            stop = labels[k + 1][0] if k + 1 < len(labels) else len(toks)
+            value = [t for t in toks[e:stop] if t.norm not in (":", "：")]
+            if kind == "name" or (current is None and kind in PERSON_FIELDS):
+                if kind == "name" and current is not None and current.has_name():
+                    drafts.append(current)
+                    current = None
+                if current is None:
+                    current = Draft()
+            if current is None:
+                continue
+            if kind == "name":
+                assign(current, "name", value)
+            elif kind in ("father", "grandfather", "family", "mother"):
+                assign(current, kind, [t for t in value if is_word(t)][:4])
+            elif kind == "birth":
+                found = dates_in(value)
+                if found:
+                    a, b, iso = found[0]
+                    current.birth_date = iso
+                    current.year_tokens.append((value[a], value[b - 1], iso))
+                    words = [t for t in value[:a] if is_word(t)]
+                else:
+                    words = [t for t in value if is_word(t)]
+                    year = next((t for t in value if re.fullmatch(r"(?:19|20)\d\d", t.norm)), None)
+                    if year:
+                        current.birth_date = year.norm
+                        current.year_tokens.append((year, year, year.norm))
+                if words:
+                    current.birth_place = words[:3]
+                current.tokens.extend(value)
+            elif kind == "nid":
+                digits = next((t.norm for t in value if re.fullmatch(r"\d{11}", t.norm)), None)
+                if digits:
+                    current.national_id = digits
+                    current.tokens.extend(value)
+            elif kind.startswith("ev:"):
+                found = dates_in(value)
+                current.events.append(Event(kind[3:], found[0][2] if found else None, None))
+    if current is not None and current.has_name():
+        drafts.append(current)
+    # a lone "الاسم" value that is a single unit followed by father/family fields is the first name
+    for d in drafts:
+        if d.name and (d.father or d.family) and len(name_units(d.name)) == 1:
+            d.first, d.name = d.name, d.name + d.father + d.grandfather + d.family
+    return drafts, used

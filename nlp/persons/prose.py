@@ -1,0 +1,235 @@
+"""Prose: a trigger (المدعو، الموقوف، تم توقيف …) then the name, mother, birth and an event verb."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from athar.records import Event
+from nlp.layout import Line, Token
+from nlp.persons.draft import Draft, assign
+from nlp.persons.words import dates_in, is_word, places_in
+
+_TRIGGERS = {
+    ("المدعو",): None,
+    ("المدعوه",): None,
+    ("الموقوف",): None,
+    ("الموقوفه",): None,
+    ("المعتقل",): None,
+    ("المعتقله",): None,
+    ("السجين",): None,
+    ("المتهم",): None,
+    ("المحكوم",): None,
+    ("تم", "توقيف"): "detention",
+    ("تم", "اعتقال"): "arrest",
+    ("توقيف",): "detention",
+    ("اعتقال",): "arrest",
+    ("المرحوم",): "death",
+    ("الشهيد",): "death",
+}
+_STOPS = {
+    "والدته",
+    "امه",
+    "واسم",
+    "اسم",
+    "تولد",
+    "مواليد",
+    "من",
+    "في",
+    "بتاريخ",
+    "اوقف",
+    "نقل",
+    "توفي",
+    "الي",
+    "عام",
+    "وذلك",
+    "المولود",
+    "وهو",
+    "الذي",
+    "ابن",
+    "عن",
+    "بعد",
+    "قبل",
+    "منذ",
+    "حيث",
+    "تم",
+    "واودع",
+    "اودع",
+    "وقد",
+    "لدي",
+    "الموقوف",
+    "المعتقل",
+    "المدعو",
+    "وتوفي",
+    "ونقل",
+    "واعتقل",
+    "اعتقل",
+    "والمولود",
+    "والدتها",
+    "امها",
+    "والده",
+    "ووالده",
+    "والدها",
+    "بجرم",
+    "بتهمه",
+    "وحكم",
+    "حكم",
+    "وحكمت",
+    "سنه",
+    "مع",
+    "او",
+}
+_VERBS = (
+    ("توفي", "death"),
+    ("وتوفي", "death"),
+    ("وفاه", "death"),
+    ("نقل", "transfer"),
+    ("ونقل", "transfer"),
+    ("اوقف", "detention"),
+    ("واوقف", "detention"),
+    ("توقيف", "detention"),
+    ("اودع", "detention"),
+    ("واودع", "detention"),
+    ("اعتقل", "arrest"),
+    ("واعتقل", "arrest"),
+    ("اعتقال", "arrest"),
+    ("افرج", "release"),
+    ("اطلق", "release"),
+    ("حكم", "sentence"),
+    ("وحكم", "sentence"),
+    ("وحكمت", "sentence"),
+    ("حكمت", "sentence"),
+    ("محاكمه", "trial"),
+)
+VERB = dict(_VERBS)
+# cue words of four letters or more, matched with one OCR error in prose (تواد for تولد, والدنه for والدته)
+_MOTHER_CUES = ("والدته", "والدتها")
+_BIRTH_CUES = ("تولد", "مواليد", "المولود", "والمولود", "مولود")
+_FUZZY_STOPS = (*_MOTHER_CUES, *_BIRTH_CUES, "بتاريخ")
+
+
+_NOT_CUES = {"والده", "والدها", "ووالده"}  # his/her father: one letter from والدته/والدتها
+
+
+def _cue(norm: str, cues: Sequence[str]) -> bool:
+    """``norm`` is one of ``cues``, exactly or with one OCR error (words of four letters or more)."""
+    if norm in cues:
+        return True
+    return (
+        len(norm) >= 4
+        and norm not in _NOT_CUES
+        and any(len(c) >= 4 and Levenshtein.distance(c, norm, score_cutoff=1) <= 1 for c in cues)
+    )
+
+
+def _is_stop(tok: Token) -> bool:
+    """A word that ends a name or a mother's name in prose."""
+    return tok.norm in _STOPS or _cue(tok.norm, _FUZZY_STOPS)
+
+
+# a full stop read by OCR for a comma does not end the sentence when a field of the person follows
+_CONTINUES = {"امه", "امها", "واسم", "اسم", "مواليد", "تولد", "والمولود", "المولود"}
+
+
+def _continues(tokens: Sequence[Token], at: int, limit: int) -> bool:
+    """The words at ``at`` go on describing the person (أمه، تولد، من مواليد، والدته …)."""
+    if at >= limit:
+        return False
+    norm = tokens[at].norm
+    if norm == "من":
+        return at + 1 < limit and tokens[at + 1].norm == "مواليد"
+    return norm in _CONTINUES or _cue(norm, _MOTHER_CUES)
+
+
+def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
+    tokens = [t for i, line in enumerate(lines) if i not in skip for t in line.tokens]
+    drafts: list[Draft] = []
+    starts = []
+    i = 0
+    while i < len(tokens):
+        for n in (2, 1):
+            key = tuple(t.norm for t in tokens[i : i + n])
+            if len(key) == n and key in _TRIGGERS:
+                starts.append((i, i + n, _TRIGGERS[key]))
+                i += n - 1
+                break
+        i += 1
+    for k, (s, e, trigger_event) in enumerate(starts):
+        limit = starts[k + 1][0] if k + 1 < len(starts) else len(tokens)
+        # the sentence ends at a full stop after the name
+        j = e
+        name: list[Token] = []
+        while j < limit and is_word(tokens[j]) and not _is_stop(tokens[j]) and len(name) < 6:
+            name.append(tokens[j])
+            j += 1
+        if len([t for t in name if is_word(t)]) < 2:
+            continue
+        end = j
+        while end < limit and (tokens[end].norm != "." or _continues(tokens, end + 1, limit)):
+            end += 1
+        rest = tokens[j:end]
+        draft = Draft()
+        assign(draft, "name", name)
+        draft.tokens.extend(tokens[s:end])
+        _prose_fields(rest, draft)
+        ev_type = trigger_event
+        before = tokens[s - 1].norm if s > 0 else ""
+        if before in VERB:
+            ev_type = VERB[before]
+        else:
+            ev_type = next((VERB[t.norm] for t in rest if t.norm in VERB), ev_type)
+        if ev_type is None and tokens[s].norm in ("الموقوف", "الموقوفه", "المعتقل", "المعتقله"):
+            ev_type = "detention"
+        if ev_type:
+            birth_tokens = {id(t) for a, b, _iso in draft.year_tokens for t in (a, b)}
+            when = next(
+                (iso for a, _b, iso in dates_in(rest) if id(rest[a]) not in birth_tokens and len(iso) >= 7),
+                None,
+            )
+            where = next((p for _a, _b, p in places_in(rest) if p.type == "FACILITY"), None)
+            draft.events.append(Event(ev_type, when, where.id if where else None))
+        drafts.append(draft)
+    return drafts
+
+
+def _prose_fields(rest: list[Token], draft: Draft) -> None:
+    n = len(rest)
+    for i, tok in enumerate(rest):
+        norm = tok.norm
+        if (
+            norm in ("امه", "امها")
+            or _cue(norm, _MOTHER_CUES)
+            or (norm == "الام" and i > 0 and rest[i - 1].norm in ("اسم", "واسم"))
+        ):
+            j = i + 1
+            while j < n and rest[j].norm in (":", "اسم", "هي"):
+                j += 1
+            mother: list[Token] = []
+            while j < n and is_word(rest[j]) and not _is_stop(rest[j]) and len(mother) < 2:
+                mother.append(rest[j])
+                j += 1
+            if mother and not draft.mother:
+                assign(draft, "mother", mother)
+        if _cue(norm, _BIRTH_CUES) and draft.birth_date is None:
+            window = rest[i + 1 : i + 8]
+            stop = next(
+                (k for k, t in enumerate(window) if t.norm in VERB or t.norm == "بتاريخ"), len(window)
+            )
+            window = window[:stop]
+            found = dates_in(window)
+            places = [p for p in places_in(window) if p[2].type == "LOCATION"]
+            year = next((k for k, t in enumerate(window) if re.fullmatch(r"(?:19|20)\d\d", t.norm)), None)
+            if found and (year is None or found[0][0] <= year):
+                a, b, iso = found[0]
+                draft.birth_date = iso
+                draft.year_tokens.append((window[a], window[b - 1], iso))
+            elif year is not None:
+                draft.birth_date = window[year].norm
+                draft.year_tokens.append((window[year], window[year], window[year].norm))
+                found = [(year, year + 1, window[year].norm)]
+            if places and (not found or places[0][0] < found[0][0]):
+                draft.birth_place = list(window[places[0][0] : places[0][1]])
+        if re.fullmatch(r"\d{11}", norm) and draft.national_id is None:
+            draft.national_id = norm

@@ -1,0 +1,213 @@
+"""Table rows: cells assigned to header columns and read into a draft person."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from athar.records import Event
+from nlp.layout import Cell, Line, Token
+from nlp.persons.draft import Draft, assign
+from nlp.persons.tables import _HALF_READ
+from nlp.persons.words import dates_in, is_word, name_units, places_in
+
+
+def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft: Draft) -> None:
+    """Read tokens of one or more consecutive columns, in column order."""
+    i = 0
+    n = len(tokens)
+    for pos, kind in enumerate(fields):
+        while i < n and tokens[i].norm in ("|", "-", ":", "،", ",", "(", ")"):
+            i += 1
+        if i >= n:
+            break
+        if kind == "serial":
+            if re.fullmatch(r"\d{1,6}", tokens[i].norm):
+                i += 1
+            continue
+        if kind == "nid":
+            for j in range(i, min(n, i + 6)):  # after a few crumbs at most
+                if re.fullmatch(r"\d{11}", tokens[j].norm):
+                    draft.national_id = tokens[j].norm
+                    draft.tokens.append(tokens[j])
+                    i = j + 1
+                    break
+            continue
+        if kind.startswith("ev:") or kind == "other":
+            found = dates_in(tokens[i:])
+            if kind.startswith("ev:") and found and found[0][0] <= 1:
+                a, b, iso = found[0]
+                draft.events.append(Event(kind[3:], iso, None))
+                draft.tokens.extend(tokens[i + a : i + b])
+                i += b
+            elif kind == "other":
+                i += 1
+            continue
+        if kind == "birth":
+            j = i
+            while j < n and is_word(tokens[j]):
+                j += 1
+            place_tokens = tokens[i:j]
+            if place_tokens:
+                draft.birth_place = list(place_tokens)
+            found = dates_in(tokens[j:])
+            if found and found[0][0] <= 1:
+                a, b, iso = found[0]
+                draft.birth_date = iso
+                year_toks = tokens[j + a : j + b]
+                draft.year_tokens.append((year_toks[0], year_toks[-1], iso))
+                i = j + b
+            else:
+                # the year, possibly after a crumb read as a digit or a mark ("0 1970")
+                year = next(
+                    (q for q in range(j, min(n, j + 2)) if re.fullmatch(r"(?:19|20)\d\d", tokens[q].norm)),
+                    None,
+                )
+                if year is not None and (year == j or re.fullmatch(r"\d|\W", tokens[j].norm)):
+                    draft.birth_date = tokens[year].norm
+                    draft.year_tokens.append((tokens[year], tokens[year], tokens[year].norm))
+                    i = year + 1
+                else:
+                    i = j
+            continue
+        # a run of name words shared by this and the following word columns; a serial number or
+        # stray mark before it (serial and name read as one cell) is skipped
+        while i < n - 1 and not is_word(tokens[i]) and re.fullmatch(r"\d{1,6}|\W", tokens[i].norm):
+            i += 1
+        j = i
+        while j < n and is_word(tokens[j]):
+            j += 1
+        run = tokens[i:j]
+        following = []
+        for nxt in fields[pos + 1 :]:
+            if nxt in ("name", "father", "grandfather", "family", "mother", "birth"):
+                following.append(nxt)
+            else:
+                break
+            if nxt == "birth":
+                break
+        if kind != "name" or not following:
+            assign(draft, kind, run)
+            i = j
+            continue
+        units = name_units(run)
+        place: list[Token] = []
+        if following and following[-1] == "birth":
+            for size in (3, 2, 1):
+                tail = [t for u in units[-size:] for t in u] if len(units) > size else []
+                if tail and len(places_in(tail)) == 1 and places_in(tail)[0][:2] == (0, len(tail)):
+                    place = tail
+                    units = units[:-size]
+                    break
+            else:
+                if len(units) >= 5:
+                    place = units[-1]
+                    units = units[:-1]
+        if "mother" in following and len(units) >= 2:
+            keep = 3 if ("ثلاثي" in name_label and len(units) >= 4) else len(units) - 1
+            assign(draft, "name", [t for u in units[:keep] for t in u])
+            assign(draft, "mother", [t for u in units[keep:] for t in u])
+        else:
+            assign(draft, "name", [t for u in units for t in u])
+        if place:
+            draft.birth_place = place
+        # the run covered the following word columns; birth continues with its year
+        rest = fields[pos + 1 :]
+        skip = [k for k in rest if k in ("father", "grandfather", "family", "mother")]
+        remaining = [k for k in rest if k not in skip]
+        if remaining and remaining[0] == "birth":
+            found = dates_in(tokens[j:])
+            if found and found[0][0] <= 1:
+                a, b, iso = found[0]
+                draft.birth_date = iso
+                draft.year_tokens.append((tokens[j + a], tokens[j + b - 1], iso))
+                j += b
+            elif j < n and re.fullmatch(r"(?:19|20)\d\d", tokens[j].norm):
+                draft.birth_date = tokens[j].norm
+                draft.year_tokens.append((tokens[j], tokens[j], tokens[j].norm))
+                j += 1
+            remaining = remaining[1:]
+        _read_segment(tokens[j:], remaining, name_label, draft)
+        return
+
+
+def _settle_half_read(
+    line: Line, columns: list[tuple[Cell | None, list[str]]]
+) -> list[tuple[Cell | None, list[str]]]:
+    """The half-read "اسم ..." column is the mother's when the row holds two or more name units before
+    it (a full name), else the father's."""
+    half = next(c for c, fs in columns if fs == [_HALF_READ])
+    units = 0
+    if half is not None:  # name words right of the half-read column (reading order is right to left)
+        for cell in line.cells:
+            if (cell.x0 + cell.x1) / 2 > half.x1:
+                units += len(name_units([t for t in cell.tokens if is_word(t)]))
+    kind = "mother" if units >= 2 else "father"
+    return [(c, [kind] if fs == [_HALF_READ] else fs) for c, fs in columns]
+
+
+def _split_spanning(cell: Cell, headers: Sequence[Cell]) -> list[Cell]:
+    """A row cell that overlaps two or more header cells (neighbouring columns read as one cell) cut
+    at its widest gap between words, until every part overlaps at most one header cell."""
+
+    def overlapped(c: Cell) -> int:
+        return sum(1 for h in headers if min(c.x1, h.x1) - max(c.x0, h.x0) > 0)
+
+    tokens = [t for t in cell.tokens if t.x0 >= 0]
+    if len(tokens) < 2 or len(tokens) != len(cell.tokens) or overlapped(cell) < 2:
+        return [cell]
+    # tokens are in reading order (right to left); a gap is between a token's left edge and the
+    # right edge of the next word (tokens of one OCR word share its box and have no gap)
+    gaps = [
+        (tokens[q].x0 - tokens[q + 1].x1, q + 1)
+        for q in range(len(tokens) - 1)
+        if (tokens[q].x0, tokens[q].x1) != (tokens[q + 1].x0, tokens[q + 1].x1)
+    ]
+    if not gaps:
+        return [cell]
+    _gap, at = max(gaps)
+    parts = []
+    for chunk in (tokens[:at], tokens[at:]):
+        part = Cell(tuple(chunk), min(t.x0 for t in chunk), max(t.x1 for t in chunk))
+        parts.extend(_split_spanning(part, headers))
+    return parts
+
+
+def read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_label: str) -> Draft:
+    draft = Draft()
+    if any(fs == [_HALF_READ] for _c, fs in columns):
+        columns = _settle_half_read(line, columns)
+    if len(columns) == 1 or any(c is None for c, _f in columns) or all(c.x0 < 0 for c in line.cells):
+        fields = [f for _c, fs in columns for f in fs]
+        _read_segment(list(line.tokens), fields, name_label, draft)
+        return draft
+    centres = [((c.x0 + c.x1) / 2 if c else 0.0) for c, _f in columns]
+    assigned: list[list[Token]] = [[] for _ in columns]
+    headers = [c for c, _f in columns if c is not None]
+    for cell in (part for c in line.cells for part in _split_spanning(c, headers)):
+        centre = (cell.x0 + cell.x1) / 2
+        # a cell inside a header column's extent goes there; otherwise the nearest centre
+        inside = [k for k, (c, _f) in enumerate(columns) if c and c.x0 - 5 <= centre <= c.x1 + 5]
+        k = inside[0] if inside else min(range(len(columns)), key=lambda q: abs(centres[q] - centre))
+        assigned[k].extend(cell.tokens)
+    # a name column with fewer than three units next to a mother column with several: the family
+    # name was read into the mother's cell
+    for k, (_c, fields) in enumerate(columns[:-1]):
+        if fields == ["name"] and columns[k + 1][1] == ["mother"]:
+            head_units = name_units([t for t in assigned[k] if is_word(t)])
+            mother_units = name_units([t for t in assigned[k + 1] if is_word(t)])
+            while head_units and len(head_units) < 3 and len(mother_units) > 1:
+                head_units.append(mother_units.pop(0))
+            assigned[k] = [t for u in head_units for t in u] or assigned[k]
+            assigned[k + 1] = [t for u in mother_units for t in u] or assigned[k + 1]
+    # words that landed in a serial-number column belong to the next column (e.g. "8 - علي ...")
+    for k, (_c, fields) in enumerate(columns[:-1]):
+        if fields == ["serial"]:
+            first_word = next((q for q, t in enumerate(assigned[k]) if is_word(t)), None)
+            if first_word is not None and sum(is_word(t) for t in assigned[k]) >= 2:
+                assigned[k + 1] = assigned[k][first_word:] + assigned[k + 1]
+                assigned[k] = assigned[k][:first_word]
+    for (_c, fields), tokens in zip(columns, assigned, strict=True):
+        if tokens:
+            _read_segment(tokens, fields, name_label, draft)
+    return draft

@@ -1,0 +1,87 @@
+"""Name words and units; dates and gazetteer places found in token lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nlp.dates import find_date_spans
+from nlp.layout import Token
+from nlp.places import Place, branch, gazetteer
+
+_UNIT_HEADS = {"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ال"}
+_UNIT_TAILS = {"الدين", "الله", "خير"}
+_ARABIC = re.compile(r"^[\u0621-\u064a]+$")
+
+
+def is_word(tok: Token) -> bool:
+    return bool(_ARABIC.match(tok.norm))
+
+
+def name_units(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Group name tokens into units that stay whole (عبد الرحمن، أبو بكر، سيف الدين، محمد خير)."""
+    units: list[list[Token]] = []
+    for tok in tokens:
+        if units and (units[-1][-1].norm in _UNIT_HEADS or tok.norm in _UNIT_TAILS):
+            units[-1].append(tok)
+        else:
+            units.append([tok])
+    return units
+
+
+def _joined(tokens: Sequence[Token]) -> tuple[str, list[int]]:
+    """Tokens joined by spaces, and the token index of every character."""
+    parts: list[str] = []
+    owner: list[int] = []
+    for i, tok in enumerate(tokens):
+        if parts:
+            parts.append(" ")
+            owner.append(i)
+        parts.append(tok.norm)
+        owner.extend([i] * len(tok.norm))
+    return "".join(parts), owner
+
+
+def dates_in(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """Dates in a token list: (first token, last token + 1, ISO)."""
+    text, owner = _joined(tokens)
+    return [(owner[s.start], owner[s.end - 1] + 1, s.iso) for s in find_date_spans(text)]
+
+
+def places_in(tokens: Sequence[Token]) -> list[tuple[int, int, Place]]:
+    """Gazetteer places and facilities in a token list: (first token, last token + 1, place)."""
+    gazette = gazetteer()
+    gaz = gazette.by_words
+    out = []
+    i = 0
+    while i < len(tokens):
+        hit = None
+        longest = gazette.longest_from(tokens[i].norm)
+        if (
+            tokens[i].norm in ("فرع", "الفرع")
+            and i + 1 < len(tokens)
+            and re.fullmatch(r"\d{3}", tokens[i + 1].norm)
+        ):
+            hit = (i, i + 2, branch(tokens[i + 1].norm))
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            if hit:
+                break
+            key = tuple(t.norm for t in tokens[i : i + n])
+            place = gaz.get(key)
+            if place is None and len(key[0]) > 3 and key[0][0] in "وبلف":
+                place = gaz.get((key[0][1:], *key[1:]))
+            if place is not None:
+                end = i + n
+                if (
+                    place.type == "FACILITY"
+                    and end < len(tokens)
+                    and place.id.endswith("_" + tokens[end].norm)
+                ):
+                    end += 1
+                hit = (i, end, place)
+        if hit:
+            out.append(hit)
+            i = hit[1]
+        else:
+            i += 1
+    return out
