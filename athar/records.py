@@ -261,7 +261,9 @@ class Person(Record):
     start: int = 0
     end: int = 0
     name_keys: NameKeys | None = None
-    role: str | None = None  # e.g. detainee, witness, deceased: set by a person's correction
+    role: str | None = None  # detainee, defendant, deceased, official, witness, judge, other (or corrected)
+    title: str | None = None  # rank or title written before the name (العميد، القاضي، المجند …)
+    facility: str | None = None  # canonical id of the facility the page places the person in
 
 
 @dataclass(frozen=True, slots=True)

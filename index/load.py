@@ -185,6 +185,9 @@ def person_source(doc: ExtractedDocument, person: Person, *, ingested_at: str) -
         "birth_year": _year(person.birth_date),
         "birth_place": person.birth_place,
         "national_id": person.national_id,
+        "title": person.title,
+        "role": person.role,
+        "facility": person.facility,
         "events": [
             {"type": e.type, "date": e.date, "date_text": e.date, "place": e.place} for e in person.events
         ],

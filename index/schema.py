@@ -29,8 +29,9 @@ from index.client import engine_errors
 log = logging.getLogger(__name__)
 
 KINDS = ("documents", "pages", "persons")
-SCHEMA_VERSION = 2  # bump when a mapping changes, then run `athar index migrate`
+SCHEMA_VERSION = 3  # bump when a mapping changes, then run `athar index migrate`
 # 2: invisible format characters (ZWNJ, ZWJ, bidi marks, BOM) removed before tokenizing
+# 3: persons title, role, facility
 
 # The characters athar.arabic.INVISIBLE removes from queries, removed from indexed text too: a ZWNJ
 # inside a word would otherwise make it a different token (without ICU folding, which drops them).
@@ -155,6 +156,9 @@ def mappings(kind: str) -> dict[str, Any]:
             "birth_year": {"type": "integer"},
             "birth_place": _ARABIC_WITH_KEY,
             "national_id": _KEYWORD,
+            "title": _KEYWORD,
+            "role": _KEYWORD,
+            "facility": _KEYWORD,
             "events": {
                 "type": "nested",
                 "properties": {
