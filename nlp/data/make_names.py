@@ -25,30 +25,36 @@ from athar.arabic import normalize_arabic
 
 MIN_COUNT = 2
 OUT = Path(__file__).with_name("names.tsv")
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # ISO 3166 codes of Arabic-speaking countries; '' is a name with no recorded country
 COUNTRIES = (
     "SY", "LB", "PS", "JO", "IQ", "EG", "SA", "YE", "KW", "AE", "QA", "BH", "OM", "LY", "TN", "DZ",
     "MA", "SD", "MR", "",
 )  # fmt: skip
 # male given names ending in ة/اء (not female despite the ending)
-MALE_TA_MARBUTA = (
+MALE_TA_MARBUTA = _words(
     "حمزه اسامه طلحه عبيده معاويه عطيه حذيفه قتيبه عكرمه ربيعه جبله خليفه عروه عقبه ضياء علاء بهاء "
     "زكريا وفاء صفاء رجاء عباده سلامه جمعه نعمه حماده شحاده عنتره مسلمه ثامره هبه"
-).split()
+)
 # common female given names without a final ة (hand-listed)
-FEMALE_HAND = (
+FEMALE_HAND = _words(
     "زينب مريم هند سعاد نور منى ليلي سلمي هدي رنا ريم دعاء اسماء اسراء الاء اخلاص امل ايمان "
     "ابتسام انتصار اعتدال اعتماد الهام رغد سوسن سحر سهام سمر عبير غدير لبني مها نسرين نجاح هيام "
     "وجدان وداد وصال يسري بشري نجوي سلوي فدوي رباب زهور ضحي عفاف كوثر لميس ميس ميساء هيفاء نهي "
     "رهف شهد جنان حنان ختام خلود رويده صباح فاتن فريال كفاح ماجده ملك منال ناريمان نوال هناء "
     "وعد ولاء يارا ياسمين بتول تغريد جيهان دلال ديما رشا روان زهراء سماح سناء عليا غاده فرح "
     "لينا مني ميرفت نادين نسرين هالا هيا وفاء"
-).split()
+)
 # family names and nisbas from the reference note and the name-key benchmark's spellings
-FAMILY_HAND = (
+FAMILY_HAND = _words(
     "الحموي الحمصي الحلبي الشامي الدمشقي الخطيب الزعبي قباني الرفاعي الدرويش عثمان الحوراني "
     "الادلبي الديري الرقاوي الساحلي الجولاني الكردي التركماني الحسيني"
-).split()
+)
 
 
 def _rows(db: sqlite3.Connection, role: str, min_count: int) -> dict[str, int]:

@@ -14,17 +14,55 @@ Input: the page's :class:`~nlp.layout.Line` s (tokens with spans in the page tex
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from athar.records import Mention, Person
 from nlp.layout import Line
-from nlp.persons.context import doc_events, page_context, row_events
+from nlp.persons.context import Context, doc_events, page_context, row_events, transfer_events
 from nlp.persons.draft import Draft, Page, finish
 from nlp.persons.labelled import read_labelled
 from nlp.persons.prose import read_prose
 from nlp.persons.rows import read_row
 from nlp.persons.tables import column_fields, find_tables, header
+from nlp.persons.titled import read_titled
 
 __all__ = ["find_persons"]
+
+
+# the role of a person a page names without a cue of its own, by document type
+DOC_ROLES = {
+    "prison_register": "detainee",
+    "transfer_list": "detainee",
+    "court_record": "defendant",
+    "death_report": "deceased",
+}
+# the role a name column's label gives (اسم المتوفى، اسم المتهم …)
+LABEL_ROLES = {"المتوفي": "deceased", "المتهم": "defendant", "المحكوم": "defendant", "الموقوف": "detainee",
+               "المعتقل": "detainee", "السجين": "detainee"}  # fmt: skip
+
+
+_STAFF = ("official", "judge")
+
+
+def _table_drafts(lines: Sequence[Line], tables: list[tuple[int, list[int]]], ctx: Context) -> list[Draft]:
+    drafts: list[Draft] = []
+    for header_index, rows in tables:
+        following = lines[header_index + 1] if header_index + 1 < len(lines) else None
+        labels = header(lines[header_index], following) or []
+        columns = column_fields(lines[header_index], labels)
+        name_label = next(
+            (" ".join(t.norm for t in lines[header_index].tokens[s:e]) for s, e, k in labels if k == "name"),
+            "",
+        )
+        role = next((r for w, r in LABEL_ROLES.items() if w in name_label.split()), None)
+        for r in rows:
+            draft = read_row(lines[r], columns, name_label)
+            row_events(draft, ctx)
+            draft.reader = "table"
+            draft.role = role or DOC_ROLES.get(ctx.doc_type or "")
+            if draft.has_name():
+                drafts.append(draft)
+    return drafts
 
 
 def find_persons(
@@ -38,39 +76,46 @@ def find_persons(
     tables = find_tables(lines)
     table_lines = {h for h, _r in tables} | {r for _h, rows in tables for r in rows}
     ctx = page_context(lines, table_lines, doc_type)
-    drafts: list[Draft] = []
-    for header_index, rows in tables:
-        following = lines[header_index + 1] if header_index + 1 < len(lines) else None
-        labels = header(lines[header_index], following) or []
-        columns = column_fields(lines[header_index], labels)
-        name_label = next(
-            (" ".join(t.norm for t in lines[header_index].tokens[s:e]) for s, e, k in labels if k == "name"),
-            "",
-        )
-        for r in rows:
-            draft = read_row(lines[r], columns, name_label)
-            row_events(draft, ctx)
-            if draft.has_name():
-                drafts.append(draft)
+    drafts = _table_drafts(lines, tables, ctx)
     labelled, used = read_labelled(lines, table_lines)
     for draft in labelled:
         doc_events(draft, ctx)
     drafts.extend(labelled)
-    drafts.extend(read_prose(lines, table_lines | used))
+    for draft in read_prose(lines, table_lines | used):
+        if doc_type == "transfer_list":
+            draft.events = transfer_events(draft.events, ctx)
+        drafts.append(draft)
+    drafts.extend(read_titled(lines, table_lines))
     persons: list[Person] = []
     mentions: list[Mention] = []
+    taken: set[tuple[int, int]] = set()
     for draft in drafts:
+        spans = {(t.start, t.end) for t in draft.name + draft.first if t.end > t.start}
+        if spans & taken:
+            continue  # a titled name a field or prose reader already read
+        draft.facility = draft.facility or (ctx.facility.id if ctx.facility else None)
         person = finish(draft, cut, page)
         if person is None:
             continue
+        if person.role is None:
+            person = replace(person, role=DOC_ROLES.get(doc_type or "", "other"))
+        if person.role in _STAFF:  # an official's place is the authority that issued the page
+            issuer = ctx.authority or ctx.court
+            person = replace(person, facility=issuer.id if issuer else None)
         persons.append(person)
-        names = [t for t in draft.name if t.end > t.start]
-        if names:
-            a, b = min(t.start for t in names), max(t.end for t in names)
-            mentions.append(Mention("PERSON", text[a:b], a, b, None, page))
-        for first, last, iso in draft.year_tokens:
-            if last.end > first.start:
-                mentions.append(
-                    Mention("DATE", text[first.start : last.end], first.start, last.end, iso, page)
-                )
+        taken |= spans
+        mentions.extend(_mentions(draft, text, page))
     return persons, mentions
+
+
+def _mentions(draft: Draft, text: str, page: int) -> list[Mention]:
+    """The PERSON mention of a draft's name and DATE mentions of its birth date."""
+    out = []
+    names = [t for t in draft.name if t.end > t.start]
+    if names:
+        a, b = min(t.start for t in names), max(t.end for t in names)
+        out.append(Mention("PERSON", text[a:b], a, b, None, page))
+    for first, last, iso in draft.year_tokens:
+        if last.end > first.start:
+            out.append(Mention("DATE", text[first.start : last.end], first.start, last.end, iso, page))
+    return out

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from athar.arabic import name_keys
 from athar.records import Event, Person
 from nlp.layout import Token
+from nlp.persons.lexicon import looks_like_name, strip_rule_glyph, title_length, word_class
 from nlp.persons.words import is_word, name_units
 
 
@@ -27,6 +28,10 @@ class Draft:
     events: list[Event] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     year_tokens: list[tuple[Token, Token, str]] = field(default_factory=list)
+    title: list[Token] = field(default_factory=list)
+    role: str | None = None  # from the reader's cue (trigger word, column or field label)
+    reader: str = ""  # table, labelled, prose
+    facility: str | None = None
 
     def has_name(self) -> bool:
         return bool(self.name or self.first)
@@ -55,7 +60,49 @@ class Page:
         return " ".join(ordered).strip()
 
 
+def _trimmed(tokens: list[Token]) -> list[Token]:
+    """Name tokens without boilerplate words at either end."""
+    a, b = 0, len(tokens)
+    while a < b and word_class(tokens[a].norm) == "stop":
+        a += 1
+    while b > a and word_class(tokens[b - 1].norm) == "stop":
+        b -= 1
+    return tokens[a:b]
+
+
+def _clean(draft: Draft) -> bool:
+    """Split a rank or title off the name, trim boilerplate, drop a mother that is no name; False when
+    the name is not a name (boilerplate of letters and forms)."""
+    head = draft.first or draft.name
+    n, hint = title_length(head)
+    if n:
+        draft.title = head[:n]
+        draft.role = draft.role or hint
+        if draft.first:
+            draft.first = draft.first[n:]
+        if draft.name and draft.name[:n] == head[:n]:
+            draft.name = draft.name[n:]
+    if draft.reader == "table":
+        for part in ("name", "first"):
+            tokens = getattr(draft, part)
+            if tokens:
+                setattr(draft, part, [strip_rule_glyph(tokens[0]), *tokens[1:]])
+    draft.name = _trimmed(draft.name)
+    words = [t for t in draft.name + draft.first + draft.father + draft.family if is_word(t)]
+    if not looks_like_name(words):
+        return False
+    if draft.mother:
+        mother = _trimmed(draft.mother)
+        if any(word_class(t.norm) == "stop" for t in mother) or not looks_like_name(mother):
+            mother = []  # a note line or a formula is never a mother
+        draft.mother = mother
+    return True
+
+
 def finish(draft: Draft, page: Page, page_no: int) -> Person | None:
+    """The person of a draft, or None when it has no name of two words or more, or no name at all."""
+    if not _clean(draft):
+        return None
     name_tokens = draft.name
     units = name_units([t for t in name_tokens if is_word(t)])
     first, father, grandfather, family = draft.first, draft.father, draft.grandfather, draft.family
@@ -100,6 +147,9 @@ def finish(draft: Draft, page: Page, page_no: int) -> Person | None:
         start=start,
         end=end,
         name_keys=name_keys(" ".join(t.norm for t in name_tokens)),
+        title=page.cut(draft.title),
+        role=draft.role,
+        facility=draft.facility,
     )
 
 

@@ -28,6 +28,10 @@ _TRIGGERS = {
     ("اعتقال",): "arrest",
     ("المرحوم",): "death",
     ("الشهيد",): "death",
+    ("المتهمه",): None,
+    ("المدعي", "عليه"): None,
+    ("المتوفي",): "death",
+    ("المتوفاه",): "death",
 }
 _STOPS = {
     "والدته",
@@ -143,55 +147,114 @@ def _continues(tokens: Sequence[Token], at: int, limit: int) -> bool:
     return norm in _CONTINUES or _cue(norm, _MOTHER_CUES)
 
 
-def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
-    tokens = [t for i, line in enumerate(lines) if i not in skip for t in line.tokens]
-    drafts: list[Draft] = []
-    starts = []
+# the role a trigger word gives the person it introduces
+_TRIGGER_ROLES = {
+    "الموقوف": "detainee", "الموقوفه": "detainee", "المعتقل": "detainee", "المعتقله": "detainee",
+    "السجين": "detainee", "توقيف": "detainee", "اعتقال": "detainee", "المتهم": "defendant",
+    "المتهمه": "defendant", "المحكوم": "defendant", "عليه": "defendant", "المرحوم": "deceased",
+    "الشهيد": "deceased", "المتوفي": "deceased", "المتوفاه": "deceased", "الشاهد": "witness",
+}  # fmt: skip
+_SERIAL = re.compile(r"\d{1,3}")
+_LIST_MARKS = {"-", ".", ")", "(", "/", ":"}
+_MAX_NAME = 6
+
+
+def _starts(
+    lines: Sequence[Line], skip: set[int]
+) -> tuple[list[Token], list[tuple[int, int, str | None, int]]]:
+    """All prose tokens, and (start, name start, trigger event, hard limit) of each person they introduce:
+    after a trigger word, or at the head of a numbered list line ("1 - محمد أحمد …")."""
+    tokens: list[Token] = []
+    starts: list[tuple[int, int, str | None, int]] = []
+    for index, line in enumerate(lines):
+        if index in skip:
+            continue
+        at = len(tokens)
+        toks = line.tokens
+        tokens.extend(toks)
+        if toks and _SERIAL.fullmatch(toks[0].norm):
+            q = 1
+            while q < len(toks) and toks[q].norm in _LIST_MARKS:
+                q += 1
+            if q > 1 and q + 1 < len(toks) and is_word(toks[q]) and toks[q].norm not in _TRIGGER_KEYS:
+                starts.append((at, at + q, None, at + len(toks)))
     i = 0
     while i < len(tokens):
         for n in (2, 1):
             key = tuple(t.norm for t in tokens[i : i + n])
             if len(key) == n and key in _TRIGGERS:
-                starts.append((i, i + n, _TRIGGERS[key]))
+                starts.append((i, i + n, _TRIGGERS[key], len(tokens)))
                 i += n - 1
                 break
         i += 1
-    for k, (s, e, trigger_event) in enumerate(starts):
-        limit = starts[k + 1][0] if k + 1 < len(starts) else len(tokens)
-        # the sentence ends at a full stop after the name
-        j = e
-        name: list[Token] = []
-        while j < limit and is_word(tokens[j]) and not _is_stop(tokens[j]) and len(name) < 6:
-            name.append(tokens[j])
-            j += 1
+    starts.sort()
+    return tokens, starts
+
+
+_TRIGGER_KEYS = {k[0] for k in _TRIGGERS}
+
+
+def name_after(tokens: Sequence[Token], j: int, limit: int) -> list[Token]:
+    """The name words from ``j``: words up to a stop word; بن/ابن/بنت + a word stay in the name."""
+    name: list[Token] = []
+    while j < limit and is_word(tokens[j]) and len(name) < _MAX_NAME:
+        norm = tokens[j].norm
+        joins = norm in ("بن", "ابن", "بنت") and name and j + 1 < limit and is_word(tokens[j + 1])
+        if joins:
+            if _is_stop(tokens[j + 1]):
+                break
+            name += [tokens[j], tokens[j + 1]]
+            j += 2
+            continue
+        if _is_stop(tokens[j]):
+            break
+        name.append(tokens[j])
+        j += 1
+    return name
+
+
+def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
+    """Persons introduced by trigger words or list numbers in the text outside tables and fields."""
+    tokens, starts = _starts(lines, skip)
+    drafts: list[Draft] = []
+    for k, (s, e, trigger_event, hard) in enumerate(starts):
+        limit = min(hard, starts[k + 1][0] if k + 1 < len(starts) else len(tokens))
+        name = name_after(tokens, e, limit)
         if len([t for t in name if is_word(t)]) < 2:
             continue
+        j = tokens.index(name[-1], e) + 1 if name else e
         end = j
         while end < limit and (tokens[end].norm != "." or _continues(tokens, end + 1, limit)):
             end += 1
         rest = tokens[j:end]
-        draft = Draft()
+        draft = Draft(reader="prose", role=_TRIGGER_ROLES.get(tokens[e - 1].norm))
         assign(draft, "name", name)
         draft.tokens.extend(tokens[s:end])
         _prose_fields(rest, draft)
-        ev_type = trigger_event
-        before = tokens[s - 1].norm if s > 0 else ""
-        if before in VERB:
-            ev_type = VERB[before]
-        else:
-            ev_type = next((VERB[t.norm] for t in rest if t.norm in VERB), ev_type)
-        if ev_type is None and tokens[s].norm in ("الموقوف", "الموقوفه", "المعتقل", "المعتقله"):
-            ev_type = "detention"
-        if ev_type:
-            birth_tokens = {id(t) for a, b, _iso in draft.year_tokens for t in (a, b)}
-            when = next(
-                (iso for a, _b, iso in dates_in(rest) if id(rest[a]) not in birth_tokens and len(iso) >= 7),
-                None,
-            )
-            where = next((p for _a, _b, p in places_in(rest) if p.type == "FACILITY"), None)
-            draft.events.append(Event(ev_type, when, where.id if where else None))
+        _prose_event(tokens, s, rest, trigger_event, draft)
         drafts.append(draft)
     return drafts
+
+
+def _prose_event(
+    tokens: Sequence[Token], s: int, rest: list[Token], trigger_event: str | None, draft: Draft
+) -> None:
+    ev_type = trigger_event
+    before = tokens[s - 1].norm if s > 0 else ""
+    if before in VERB:
+        ev_type = VERB[before]
+    else:
+        ev_type = next((VERB[t.norm] for t in rest if t.norm in VERB), ev_type)
+    if ev_type is None and tokens[s].norm in ("الموقوف", "الموقوفه", "المعتقل", "المعتقله"):
+        ev_type = "detention"
+    if ev_type:
+        birth_tokens = {id(t) for a, b, _iso in draft.year_tokens for t in (a, b)}
+        when = next(
+            (iso for a, _b, iso in dates_in(rest) if id(rest[a]) not in birth_tokens and len(iso) >= 7),
+            None,
+        )
+        where = next((p for _a, _b, p in places_in(rest) if p.type == "FACILITY"), None)
+        draft.events.append(Event(ev_type, when, where.id if where else None))
 
 
 def _prose_fields(rest: list[Token], draft: Draft) -> None:

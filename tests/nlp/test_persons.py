@@ -88,6 +88,9 @@ def test_person_json_shape_and_parts() -> None:
         "start",
         "end",
         "name_keys",
+        "title",
+        "role",
+        "facility",
     }
     assert (data["first"], data["father"], data["family"]) == ("عبد الرحمن", "محمد", "الحمصي")
     assert data["name_keys"]["skeleton"] == "bd rhmn mhmd hms"

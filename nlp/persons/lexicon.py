@@ -1,0 +1,161 @@
+"""Is a span a person's name? The name lexicon, boilerplate words, and ranks and titles.
+
+Data: ``nlp/data/names.tsv`` (given names, female given names, family names; made by
+``nlp/data/make_names.py`` from arabic-name-romanizer's Wikidata index, CC0) and
+``nlp/data/person_stopwords.txt`` (words of letters and forms that are never part of a name, and the
+ranks and titles written before names). A span is kept when its words are mostly names or unknown
+words (an OCR misreading of a name is unknown, not a non-name); a span with no known name word, or
+with as many boilerplate words as name words, is rejected.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlp.layout import Token
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+# parts of compound names: عبد + X, أبو X, بن/ابن/بنت, X الدين, X الله, محمد خير
+NAME_PARTS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ال", "الدين", "الله", "خير"})
+# a name word misread by one letter still counts as a name from this length
+FUZZY_MIN = 4
+# a leading glyph is a table rule read as a letter when the rest is this many times more common
+RULE_GLYPH_RATIO = 20
+RULE_GLYPHS = ("ا", "ل", "|")
+_ROLE_RANK = ("witness", "judge", "official")  # a title sequence's role: the first of these it names
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    kinds: dict[str, frozenset[str]]  # word -> given / female / family
+    counts: dict[str, int]
+    deletions: dict[str, frozenset[str]]  # word with one letter deleted -> words
+    stop: frozenset[str]  # boilerplate words: never a name
+    titles: dict[tuple[str, ...], str]  # rank or title words -> role hint ("" when none)
+    title_starts: frozenset[str]
+
+
+def _read_sections(path: Path) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        sections.setdefault(current, []).append(line)
+    return sections
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The loaded lexicon (read once per process)."""
+    kinds: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    with open(DATA / "names.tsv", encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            word, kind, n = line.rstrip("\n").split("\t")
+            kinds.setdefault(word, set()).add(kind)
+            counts[word] = counts.get(word, 0) + int(n)
+    deletions: dict[str, set[str]] = {}
+    for word in kinds:
+        if len(word) >= FUZZY_MIN:
+            for i in range(len(word)):
+                deletions.setdefault(word[:i] + word[i + 1 :], set()).add(word)
+    sections = _read_sections(DATA / "person_stopwords.txt")
+    titles: dict[tuple[str, ...], str] = {}
+    for line in sections.get("titles", []):
+        words, _, role = line.partition("=")
+        titles[tuple(words.split())] = role.strip()
+    stop = frozenset(w for line in sections.get("boilerplate", []) for w in line.split())
+    return Lexicon(
+        {w: frozenset(k) for w, k in kinds.items()},
+        counts,
+        {d: frozenset(ws) for d, ws in deletions.items()},
+        stop,
+        titles,
+        frozenset(k[0] for k in titles),
+    )
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def word_class(norm: str) -> str:
+    """``name``, ``stop`` (boilerplate, title or cue word) or ``unknown`` for one normalised word."""
+    lex = lexicon()
+    if norm in lex.stop:
+        return "stop"
+    if norm in lex.kinds or norm in NAME_PARTS:
+        return "name"
+    if len(norm) > 3 and norm[0] in "وب" and norm[1:] in lex.kinds:
+        return "name"
+    if len(norm) >= FUZZY_MIN and _near_name(norm):
+        return "name"
+    return "unknown"
+
+
+def _near_name(norm: str) -> bool:
+    """One OCR edit (substitution, insertion or deletion) from a lexicon word."""
+    lex = lexicon()
+    if norm in lex.deletions:  # one letter too many, or a substitution
+        return True
+    for i in range(len(norm)):
+        shorter = norm[:i] + norm[i + 1 :]
+        if shorter in lex.kinds or shorter in lex.deletions:
+            return True
+    return False
+
+
+def is_female(norm: str) -> bool:
+    return "female" in lexicon().kinds.get(norm, ())
+
+
+def is_given(norm: str) -> bool:
+    return bool({"given", "female"} & lexicon().kinds.get(norm, frozenset()))
+
+
+def looks_like_name(tokens: Sequence[Token]) -> bool:
+    """Whether name words outweigh boilerplate: at least one known name word and more of them than
+    boilerplate words."""
+    classes = [word_class(t.norm) for t in tokens]
+    names = classes.count("name")
+    return names > 0 and names > classes.count("stop")
+
+
+def title_length(tokens: Sequence[Token]) -> tuple[int, str | None]:
+    """(number of leading tokens that are ranks or titles, role hint of the last one)."""
+    lex = lexicon()
+    at = 0
+    role: str | None = None
+    while at < len(tokens) and tokens[at].norm in lex.title_starts:
+        for n in range(min(4, len(tokens) - at), 0, -1):
+            key = tuple(t.norm for t in tokens[at : at + n])
+            if key in lex.titles:
+                hint = lex.titles[key]
+                if hint and (role is None or _ROLE_RANK.index(hint) < _ROLE_RANK.index(role)):
+                    role = hint
+                at += n
+                break
+        else:
+            break
+    return at, role
+
+
+def strip_rule_glyph(tok: Token) -> Token:
+    """A table's vertical rule read as a letter glued to a name ("امحمد" for "محمد"): the token without it
+    when the rest is a given name far more common than the whole."""
+    norm = tok.norm
+    if len(norm) < FUZZY_MIN or norm[0] not in RULE_GLYPHS:
+        return tok
+    lex = lexicon()
+    rest = norm[1:]
+    if not is_given(rest) and rest not in NAME_PARTS:
+        return tok
+    if lex.counts.get(rest, 0) < RULE_GLYPH_RATIO * max(1, lex.counts.get(norm, 0)) and norm in lex.kinds:
+        return tok
+    return Token(rest, min(tok.start + 1, tok.end), tok.end, tok.x0, tok.x1)
