@@ -92,7 +92,7 @@ def _clean(draft: Draft) -> bool:
     if not looks_like_name(words):
         return False
     if draft.mother:
-        mother = _trimmed(draft.mother)
+        mother = draft.mother
         if any(word_class(t.norm) == "stop" for t in mother) or not looks_like_name(mother):
             mother = []  # a note line or a formula is never a mother
         draft.mother = mother
