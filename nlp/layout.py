@@ -74,14 +74,38 @@ def lines_from_text(text: NormText) -> list[Line]:
         end = norm.find("\n", pos)
         if end < 0:
             end = len(norm)
-        tokens = []
-        for word, ws, we in _parts(norm, pos, end):
-            a, b = text.span(ws, we)
-            tokens.append(Token(word, a, b))
-        if tokens:
-            lines.append(Line((Cell(tuple(tokens)),)))
+        line = _text_line(text, pos, end)
+        if line is not None:
+            lines.append(line)
         pos = end + 1
     return lines
+
+
+# pseudo page width of one tab-separated column, so the table reader aligns text cells as it does boxes
+TAB_COLUMN = 1000
+_TAB_GAP = 100
+
+
+def _text_line(text: NormText, pos: int, end: int) -> Line | None:
+    """One text line; tab-separated cells (tables pasted or exported as text) become cells with pseudo
+    extents, right to left by column index, so rows line up with their header's columns."""
+    groups: list[list[Token]] = [[]]
+    previous = -1
+    for word, ws, we in _parts(text.norm, pos, end):
+        a, b = text.span(ws, we)
+        if previous >= 0 and "\t" in text.original[previous:a]:
+            groups.append([])
+        groups[-1].append(Token(word, a, b))
+        previous = b
+    groups = [g for g in groups if g]
+    if len(groups) <= 1:
+        return Line((Cell(tuple(groups[0])),)) if groups else None
+    cells = []
+    for k, group in enumerate(groups):
+        x1 = (len(groups) - k) * TAB_COLUMN
+        x0 = x1 - TAB_COLUMN + _TAB_GAP
+        cells.append(Cell(tuple(Token(t.norm, t.start, t.end, x0, x1) for t in group), x0, x1))
+    return Line(tuple(cells))
 
 
 def _word_spans(page: OcrPage) -> list[tuple[int, int]]:

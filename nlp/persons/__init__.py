@@ -85,7 +85,7 @@ def find_persons(
         if doc_type == "transfer_list":
             draft.events = transfer_events(draft.events, ctx)
         drafts.append(draft)
-    drafts.extend(read_titled(lines, table_lines))
+    drafts.extend(read_titled(lines, set()))  # signatures under a table too; rows read first win
     persons: list[Person] = []
     mentions: list[Mention] = []
     taken: set[tuple[int, int]] = set()

@@ -70,6 +70,15 @@ def _trimmed(tokens: list[Token]) -> list[Token]:
     return tokens[a:b]
 
 
+def _cut_at_title(tokens: list[Token]) -> list[Token]:
+    """A name ends where another person's rank or title begins (two signatures on one line)."""
+    for q in range(2, len(tokens)):
+        n, hint = title_length(tokens[q:])
+        if n and hint and q + n < len(tokens):
+            return tokens[:q]
+    return tokens
+
+
 def _clean(draft: Draft) -> bool:
     """Split a rank or title off the name, trim boilerplate, drop a mother that is no name; False when
     the name is not a name (boilerplate of letters and forms)."""
@@ -77,7 +86,10 @@ def _clean(draft: Draft) -> bool:
     n, hint = title_length(head)
     if n:
         draft.title = head[:n]
-        draft.role = draft.role or hint
+        staff = hint in ("official", "judge", "witness")
+        draft.role = hint if staff and draft.reader == "table" else (draft.role or hint)
+        if staff and draft.reader == "table":
+            draft.mother = []  # a signature row under a register: no register fields
         if draft.first:
             draft.first = draft.first[n:]
         if draft.name and draft.name[:n] == head[:n]:
@@ -87,14 +99,14 @@ def _clean(draft: Draft) -> bool:
             tokens = getattr(draft, part)
             if tokens:
                 setattr(draft, part, [strip_rule_glyph(tokens[0]), *tokens[1:]])
-    draft.name = _trimmed(draft.name)
+    draft.name = _cut_at_title(_trimmed(draft.name))
     words = [t for t in draft.name + draft.first + draft.father + draft.family if is_word(t)]
     if not looks_like_name(words):
         return False
     if draft.mother:
         mother = draft.mother
-        if any(word_class(t.norm) == "stop" for t in mother) or not looks_like_name(mother):
-            mother = []  # a note line or a formula is never a mother
+        if any(word_class(t.norm) == "stop" for t in mother):
+            mother = []  # a note line or a formula is never a mother (a misread name still is one)
         draft.mother = mother
     return True
 

@@ -25,22 +25,32 @@ def read_titled(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
     for index, line in enumerate(lines):
         if index in skip:
             continue
-        toks = line.tokens
-        i = 0
-        while i < len(toks):
-            if toks[i].norm not in starts:
-                i += 1
-                continue
-            n, role = title_length(toks[i:])
-            if not n:
-                i += 1
-                continue
-            name = name_after(toks, i + n, len(toks))
-            if role and _known(name) >= MIN_KNOWN:
-                draft = Draft(reader="titled", role=role, title=list(toks[i : i + n]))
-                assign(draft, "name", name)
-                drafts.append(draft)
-            i += n + len(name)
+        for cell in line.cells:
+            drafts.extend(_titled_in(cell.tokens, starts))
+    return drafts
+
+
+def _titled_in(toks: Sequence[Token], starts: frozenset[str]) -> list[Draft]:
+    drafts = []
+    i = 0
+    while i < len(toks):
+        if toks[i].norm not in starts:
+            i += 1
+            continue
+        n, role = title_length(toks[i:])
+        if not n:
+            i += 1
+            continue
+        name = name_after(toks, i + n, len(toks))
+        cut = next(
+            (q for q, t in enumerate(name) if q >= 2 and t.norm in starts and title_length(name[q:])[0]), None
+        )
+        name = name[:cut] if cut is not None else name  # the next signature's title ends this name
+        if role and _known(name) >= MIN_KNOWN:
+            draft = Draft(reader="titled", role=role, title=list(toks[i : i + n]))
+            assign(draft, "name", name)
+            drafts.append(draft)
+        i += n + len(name)
     return drafts
 
 
