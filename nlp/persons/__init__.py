@@ -99,6 +99,8 @@ def find_persons(
             continue
         if person.role is None:
             person = replace(person, role=DOC_ROLES.get(doc_type or "", "other"))
+        if _repeated(person, persons):
+            continue  # the same person named again on the page (a bench and its signature)
         if person.role in _STAFF:  # an official's place is the authority that issued the page
             issuer = ctx.authority or ctx.court
             person = replace(person, facility=issuer.id if issuer else None)
@@ -106,6 +108,18 @@ def find_persons(
         taken |= spans
         mentions.extend(_mentions(draft, text, page))
     return persons, mentions
+
+
+def _repeated(person: Person, earlier: Sequence[Person]) -> bool:
+    """An earlier person of the page with the same name and no conflicting field."""
+    key = person.name_keys.normalized if person.name_keys else person.name
+    for other in earlier:
+        if (other.name_keys.normalized if other.name_keys else other.name) != key:
+            continue
+        fields = ("mother", "birth_date", "national_id")
+        if all(getattr(person, f) in (None, getattr(other, f)) for f in fields):
+            return True
+    return False
 
 
 def _mentions(draft: Draft, text: str, page: int) -> list[Mention]:

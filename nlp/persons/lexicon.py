@@ -88,7 +88,7 @@ def lexicon() -> Lexicon:
 def word_class(norm: str) -> str:
     """``name``, ``stop`` (boilerplate, title or cue word) or ``unknown`` for one normalised word."""
     lex = lexicon()
-    if norm in lex.stop:
+    if norm in lex.stop or (len(norm) > 3 and norm[0] in "وبلف" and norm[1:] in lex.stop):
         return "stop"
     if norm in lex.kinds or norm in NAME_PARTS:
         return "name"

@@ -10,6 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
+from nlp.persons.lexicon import title_length, word_class
 from nlp.persons.words import dates_in, is_word, places_in
 
 _TRIGGERS = {
@@ -196,8 +197,10 @@ _TRIGGER_KEYS = {k[0] for k in _TRIGGERS}
 
 def name_after(tokens: Sequence[Token], j: int, limit: int) -> list[Token]:
     """The name words from ``j``: words up to a stop word; بن/ابن/بنت + a word stay in the name."""
-    name: list[Token] = []
-    while j < limit and is_word(tokens[j]) and len(name) < _MAX_NAME:
+    titled, _role = title_length(tokens[j:limit])
+    name: list[Token] = list(tokens[j : j + titled])  # a rank before the name: split off when finished
+    j += titled
+    while j < limit and is_word(tokens[j]) and len(name) < _MAX_NAME + titled:
         norm = tokens[j].norm
         joins = norm in ("بن", "ابن", "بنت") and name and j + 1 < limit and is_word(tokens[j + 1])
         if joins:
@@ -206,7 +209,7 @@ def name_after(tokens: Sequence[Token], j: int, limit: int) -> list[Token]:
             name += [tokens[j], tokens[j + 1]]
             j += 2
             continue
-        if _is_stop(tokens[j]):
+        if _is_stop(tokens[j]) or word_class(norm) == "stop":
             break
         name.append(tokens[j])
         j += 1
@@ -219,6 +222,9 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
     drafts: list[Draft] = []
     for k, (s, e, trigger_event, hard) in enumerate(starts):
         limit = min(hard, starts[k + 1][0] if k + 1 < len(starts) else len(tokens))
+        role = _TRIGGER_ROLES.get(tokens[e - 1].norm)
+        while e < limit and tokens[e].norm in (":", "-"):  # المدعى عليه: فلان
+            e += 1
         name = name_after(tokens, e, limit)
         if len([t for t in name if is_word(t)]) < 2:
             continue
@@ -227,7 +233,7 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
         while end < limit and (tokens[end].norm != "." or _continues(tokens, end + 1, limit)):
             end += 1
         rest = tokens[j:end]
-        draft = Draft(reader="prose", role=_TRIGGER_ROLES.get(tokens[e - 1].norm))
+        draft = Draft(reader="prose", role=role)
         assign(draft, "name", name)
         draft.tokens.extend(tokens[s:end])
         _prose_fields(rest, draft)

@@ -89,6 +89,17 @@ def _crumbs(tokens: Sequence[Token]) -> bool:
     return not any(len(t.norm) >= 3 and (is_word(t) or t.norm.isdigit()) for t in tokens)
 
 
+# a header of this many cells with known extents is a grid: a later line of one cell without a number
+# is text below the table (a signature, a request), not a row
+GRID_CELLS = 3
+
+
+def _prose_after(head: Line, line: Line) -> bool:
+    """A line of words alone under a grid table's header: the table has ended."""
+    grid = len(head.cells) >= GRID_CELLS and all(c.x0 >= 0 for c in head.cells)
+    return grid and len(line.cells) == 1 and not any(t.norm.isdigit() for t in line.tokens)
+
+
 def find_tables(lines: Sequence[Line]) -> list[tuple[int, list[int]]]:
     """(header line index, row line indexes) of each table."""
     tables = []
@@ -102,8 +113,10 @@ def find_tables(lines: Sequence[Line]) -> list[tuple[int, list[int]]]:
         j = i + 1
         while j < len(lines):
             toks = lines[j].tokens
-            if header(lines[j]) is not None or (
-                find_labels(toks, need_colon=True) and any(t.norm == ":" for t in toks)
+            if (
+                header(lines[j]) is not None
+                or (find_labels(toks, need_colon=True) and any(t.norm == ":" for t in toks))
+                or _prose_after(lines[i], lines[j])
             ):
                 break
             if sum(1 for t in toks if is_word(t)) >= 2:

@@ -14,8 +14,9 @@ from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import lexicon, title_length, word_class
 from nlp.persons.prose import name_after
 
-# a titled name needs this many words the lexicon knows (a title before two boilerplate words is no person)
-MIN_KNOWN = 2
+# a titled name needs this many words the lexicon knows, besides passing the name check when finished
+MIN_KNOWN = 1
+MAX_NAME_WORDS = 6
 
 
 def read_titled(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
@@ -27,6 +28,30 @@ def read_titled(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
             continue
         for cell in line.cells:
             drafts.extend(_titled_in(cell.tokens, starts))
+        if index + 1 < len(lines):
+            drafts.extend(_signature_grid(line, lines[index + 1]))
+    return drafts
+
+
+def _signature_grid(roles: Line, names: Line) -> list[Draft]:
+    """A line of titles alone (الرئيس | عضو, أمين السجل | مدير السجن) over a line of as many name cells:
+    each name takes the role of the title above it."""
+    hints = []
+    for cell in roles.cells:
+        n, role = title_length(cell.tokens)
+        if not role or n != len(cell.tokens):
+            return []
+        hints.append(role)
+    if len(names.cells) != len(hints):
+        return []
+    drafts = []
+    for role, cell in zip(hints, names.cells, strict=True):
+        words = list(cell.tokens)
+        if title_length(words)[0] or _known(words) < 1 or len(words) > MAX_NAME_WORDS:
+            continue  # a titled name is read by _titled_in
+        draft = Draft(reader="titled", role=role)
+        assign(draft, "name", words)
+        drafts.append(draft)
     return drafts
 
 
