@@ -1,6 +1,7 @@
 """Document type from weighted cue words.
 
-Types: prison_register, court_record, death_report, transfer_list, other.
+Types: prison_register, court_record, death_report, transfer_list, interrogation_form (interrogations,
+release orders), burial_list (cemetery lists and burial minutes), other.
 """
 
 from __future__ import annotations
@@ -65,6 +66,26 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("بالاستلام", 1),
         ("تسليم", 1),
         ("نرسل", 1),
+    ),
+    "interrogation_form": (
+        ("استجواب", 4),
+        ("استماره استجواب", 4),
+        ("اقوال الموقوف", 3),
+        ("المحقق", 1.5),
+        ("اخلاء سبيل", 4),
+        ("يخلي سبيل", 4),
+        ("مذكره اخلاء", 4),
+        ("امر افراج", 4),
+        ("بالافراج", 2),
+    ),
+    "burial_list": (
+        ("دفن", 2),
+        ("محضر دفن", 4),
+        ("دفن الموتي", 4),
+        ("مقبره", 2),
+        ("رقم القبر", 3),
+        ("تاريخ الدفن", 3),
+        ("دفنهم", 3),
     ),
 }
 _PATTERNS = {

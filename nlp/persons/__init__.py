@@ -25,6 +25,7 @@ from nlp.persons.prose import read_prose
 from nlp.persons.rows import read_row
 from nlp.persons.tables import column_fields, find_tables, header
 from nlp.persons.titled import read_titled
+from nlp.places import Place
 
 __all__ = ["find_persons"]
 
@@ -35,6 +36,8 @@ DOC_ROLES = {
     "transfer_list": "detainee",
     "court_record": "defendant",
     "death_report": "deceased",
+    "burial_list": "deceased",
+    "interrogation_form": "detainee",
 }
 # the role a name column's label gives (اسم المتوفى، اسم المتهم …)
 LABEL_ROLES = {"المتوفي": "deceased", "المتهم": "defendant", "المحكوم": "defendant", "الموقوف": "detainee",
@@ -93,7 +96,8 @@ def find_persons(
         spans = {(t.start, t.end) for t in draft.name + draft.first if t.end > t.start}
         if spans & taken:
             continue  # a titled name a field or prose reader already read
-        draft.facility = draft.facility or (ctx.facility.id if ctx.facility else None)
+        where = _where(ctx)
+        draft.facility = draft.facility or (where.id if where else None)
         person = finish(draft, cut, page)
         if person is None:
             continue
@@ -102,12 +106,22 @@ def find_persons(
         if _repeated(person, persons):
             continue  # the same person named again on the page (a bench and its signature)
         if person.role in _STAFF:  # an official's place is the authority that issued the page
-            issuer = ctx.authority or ctx.court
+            issuer = ctx.authority or (ctx.hospital if doc_type == "death_report" else None) or ctx.court
             person = replace(person, facility=issuer.id if issuer else None)
         persons.append(person)
         taken |= spans
         mentions.extend(_mentions(draft, text, page))
     return persons, mentions
+
+
+def _where(ctx: Context) -> Place | None:
+    """The facility a page puts its persons in: a death report's hospital (where they died), a transfer
+    list's destination (where they were sent; the source is in their events), else the page's own."""
+    if ctx.doc_type == "death_report" and ctx.hospital:
+        return ctx.hospital
+    if ctx.doc_type == "transfer_list" and ctx.destination:
+        return ctx.destination
+    return ctx.facility
 
 
 def _repeated(person: Person, earlier: Sequence[Person]) -> bool:

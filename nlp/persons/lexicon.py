@@ -25,7 +25,6 @@ FUZZY_MIN = 4
 # a leading glyph is a table rule read as a letter when the rest is this many times more common
 RULE_GLYPH_RATIO = 20
 RULE_GLYPHS = ("ا", "ل", "|")
-_ROLE_RANK = ("witness", "judge", "official")  # a title sequence's role: the first of these it names
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,8 @@ class Lexicon:
     stop: frozenset[str]  # boilerplate words: never a name
     titles: dict[tuple[str, ...], str]  # rank or title words -> role hint ("" when none)
     title_starts: frozenset[str]
+    cues: dict[tuple[str, ...], str]  # position or formula words before a title or name -> role
+    cue_starts: frozenset[str]
 
 
 def _read_sections(path: Path) -> dict[str, list[str]]:
@@ -73,6 +74,10 @@ def lexicon() -> Lexicon:
     for line in sections.get("titles", []):
         words, _, role = line.partition("=")
         titles[tuple(words.split())] = role.strip()
+    cues: dict[tuple[str, ...], str] = {}
+    for line in sections.get("cues", []):
+        words, _, role = line.partition("=")
+        cues[tuple(words.split())] = role.strip()
     stop = frozenset(w for line in sections.get("boilerplate", []) for w in line.split())
     return Lexicon(
         {w: frozenset(k) for w, k in kinds.items()},
@@ -81,6 +86,8 @@ def lexicon() -> Lexicon:
         stop,
         titles,
         frozenset(k[0] for k in titles),
+        cues,
+        frozenset(k[0] for k in cues),
     )
 
 
@@ -89,6 +96,10 @@ def word_class(norm: str) -> str:
     """``name``, ``stop`` (boilerplate, title or cue word) or ``unknown`` for one normalised word."""
     lex = lexicon()
     if norm in lex.stop or (len(norm) > 3 and norm[0] in "وبلف" and norm[1:] in lex.stop):
+        return "stop"
+    if norm[:1] == "و" and (norm[1:],) in lex.titles:  # والسيد، والعميد: the next person begins
+        return "stop"
+    if (norm,) in lex.cues:
         return "stop"
     if norm in lex.kinds or norm in NAME_PARTS:
         return "name"
@@ -127,23 +138,42 @@ def looks_like_name(tokens: Sequence[Token]) -> bool:
     return names > 0 and names > classes.count("stop")
 
 
+def _longest(tokens: Sequence[Token], table: dict[tuple[str, ...], str]) -> tuple[int, str]:
+    for n in range(min(4, len(tokens)), 0, -1):
+        key = tuple(t.norm for t in tokens[:n])
+        if key in table:
+            return n, table[key]
+    return 0, ""
+
+
 def title_length(tokens: Sequence[Token]) -> tuple[int, str | None]:
-    """(number of leading tokens that are ranks or titles, role hint of the last one)."""
+    """(number of leading tokens that are ranks or titles, role hint of the first that has one)."""
     lex = lexicon()
     at = 0
     role: str | None = None
     while at < len(tokens) and tokens[at].norm in lex.title_starts:
-        for n in range(min(4, len(tokens) - at), 0, -1):
-            key = tuple(t.norm for t in tokens[at : at + n])
-            if key in lex.titles:
-                hint = lex.titles[key]
-                if hint and (role is None or _ROLE_RANK.index(hint) < _ROLE_RANK.index(role)):
-                    role = hint
-                at += n
-                break
-        else:
+        n, hint = _longest(tokens[at:], lex.titles)
+        if not n:
             break
+        role = role or hint or None
+        at += n
     return at, role
+
+
+def cue_length(tokens: Sequence[Token]) -> tuple[int, str | None]:
+    """(number of leading tokens that are a position or formula cue, its role)."""
+    lex = lexicon()
+    if not tokens or tokens[0].norm not in lex.cue_starts:
+        return 0, None
+    n, role = _longest(tokens, lex.cues)
+    return n, (role or None) if n else None
+
+
+def role_length(tokens: Sequence[Token]) -> tuple[int, int, str | None]:
+    """(cue tokens, title tokens after them, role): a cue's role wins over the title's."""
+    c, cue_role = cue_length(tokens)
+    n, title_role = title_length(tokens[c:])
+    return c, n, cue_role or title_role
 
 
 def strip_rule_glyph(tok: Token) -> Token:

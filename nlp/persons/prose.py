@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
-from nlp.persons.lexicon import title_length, word_class
+from nlp.persons.lexicon import is_female, title_length, word_class
 from nlp.persons.words import dates_in, is_word, places_in
 
 _TRIGGERS = {
@@ -237,9 +237,23 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
         assign(draft, "name", name)
         draft.tokens.extend(tokens[s:end])
         _prose_fields(rest, draft)
+        _slash_mother(rest, draft)
         _prose_event(tokens, s, rest, trigger_event, draft)
         drafts.append(draft)
     return drafts
+
+
+def _slash_mother(rest: Sequence[Token], draft: Draft) -> None:
+    """A list entry "فلان الفلاني / فاطمة": a female given name right after the name is the mother's."""
+    if draft.mother or len(rest) < 2 or rest[0].norm not in ("/", "-", "،", ","):
+        return
+    words = []
+    for tok in rest[1:3]:
+        if not is_word(tok) or word_class(tok.norm) == "stop":
+            break
+        words.append(tok)
+    if words and is_female(words[0].norm):
+        assign(draft, "mother", words)
 
 
 def _prose_event(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
-from nlp.persons.lexicon import lexicon, title_length, word_class
+from nlp.persons.lexicon import lexicon, role_length, word_class
 from nlp.persons.prose import name_after
 
 # a titled name needs this many words the lexicon knows, besides passing the name check when finished
@@ -20,8 +20,9 @@ MAX_NAME_WORDS = 6
 
 
 def read_titled(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
-    """Persons named after a title with a role, line by line outside tables."""
-    starts = lexicon().title_starts
+    """Persons named after a position cue or a title with a role, cell by cell, and signature grids."""
+    lex = lexicon()
+    starts = lex.title_starts | lex.cue_starts
     drafts: list[Draft] = []
     for index, line in enumerate(lines):
         if index in skip:
@@ -34,12 +35,12 @@ def read_titled(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
 
 
 def _signature_grid(roles: Line, names: Line) -> list[Draft]:
-    """A line of titles alone (الرئيس | عضو, أمين السجل | مدير السجن) over a line of as many name cells:
-    each name takes the role of the title above it."""
+    """A line of positions or titles alone (الرئيس | عضو, أمين السجل | مدير السجن) over a line of as many
+    name cells: each name takes the role above it."""
     hints = []
     for cell in roles.cells:
-        n, role = title_length(cell.tokens)
-        if not role or n != len(cell.tokens):
+        c, n, role = role_length(cell.tokens)
+        if not role or c + n != len(cell.tokens):
             return []
         hints.append(role)
     if len(names.cells) != len(hints):
@@ -47,35 +48,41 @@ def _signature_grid(roles: Line, names: Line) -> list[Draft]:
     drafts = []
     for role, cell in zip(hints, names.cells, strict=True):
         words = list(cell.tokens)
-        if title_length(words)[0] or _known(words) < 1 or len(words) > MAX_NAME_WORDS:
-            continue  # a titled name is read by _titled_in
-        draft = Draft(reader="titled", role=role)
-        assign(draft, "name", words)
+        c, n, own = role_length(words)
+        if c or own or _known(words[n:]) < MIN_KNOWN or len(words) > MAX_NAME_WORDS:
+            continue  # a name after a cue or a title with a role is read by _titled_in
+        draft = Draft(reader="titled", role=role, title=words[:n])
+        assign(draft, "name", words[n:])
         drafts.append(draft)
     return drafts
 
 
 def _titled_in(toks: Sequence[Token], starts: frozenset[str]) -> list[Draft]:
+    """Persons after a cue or a titled rank in one cell; "والسيد فلان" after one takes its role."""
     drafts = []
     i = 0
+    previous: str | None = None
     while i < len(toks):
-        if toks[i].norm not in starts:
+        norm = toks[i].norm
+        joined = norm[:1] == "و" and norm[1:] in starts and previous is not None
+        if norm not in starts and not joined:
             i += 1
             continue
-        n, role = title_length(toks[i:])
-        if not n:
+        view = [Token(norm[1:], toks[i].start, toks[i].end), *toks[i + 1 :]] if joined else list(toks[i:])
+        c, n, role = role_length(view)
+        role = role or (previous if joined else None)
+        if not c + n:
             i += 1
             continue
-        name = name_after(toks, i + n, len(toks))
-        cut = next(
-            (q for q, t in enumerate(name) if q >= 2 and t.norm in starts and title_length(name[q:])[0]), None
-        )
-        name = name[:cut] if cut is not None else name  # the next signature's title ends this name
+        previous = role
+        name = name_after(toks, i + c + n, len(toks))
+        cut = next((q for q in range(2, len(name)) if sum(role_length(name[q:])[:2])), None)
+        name = name[:cut] if cut is not None else name  # the next signature's cue or title ends this name
         if role and _known(name) >= MIN_KNOWN:
-            draft = Draft(reader="titled", role=role, title=list(toks[i : i + n]))
+            draft = Draft(reader="titled", role=role, title=list(toks[i + c : i + c + n]))
             assign(draft, "name", name)
             drafts.append(draft)
-        i += n + len(name)
+        i += c + n + len(name)
     return drafts
 
 

@@ -87,14 +87,14 @@ def test_verdict_defendants_with_bin_formulas_judge_and_witness() -> None:
     assert judge.role == "judge" and judge.title is not None and "القاضي" in judge.title
     witness = found["رامي حسن العبدالله"]
     assert witness.role == "witness"
-    assert witness.title == "الشاهد المساعد أول"
+    assert witness.title == "المساعد أول"  # the witness formula gives the role, the rank is the title
 
 
-def test_death_report_facility_is_the_body_text_not_the_letterhead() -> None:
+def test_death_report_roles_and_the_hospital_as_facility() -> None:
     found = persons(DEATH)
     deceased = found["احمد محمود العلي"]
     assert deceased.role == "deceased"
-    assert deceased.facility == "facility:saydnaya_prison"  # where he was held, not the hospital's letterhead
+    assert deceased.facility == "facility:tishreen_military_hospital"  # where he died, not the first match
     assert any(
         e.type == "death" and e.place == "facility:tishreen_military_hospital" for e in deceased.events
     )
@@ -109,12 +109,23 @@ def test_transfer_letter_is_classified_and_its_list_read_with_from_and_to() -> N
     names = {normalize_arabic(p.name): p for p in analysis.persons}
     assert set(names) == {"محمد احمد الخطيب", "علي حسين الحموي"}
     for person in names.values():
-        assert person.facility == "facility:branch_215"
+        assert person.facility == "facility:saydnaya_prison"  # where the list sends them
         assert person.role == "detainee"
         types = {(e.type, e.place) for e in person.events}
         assert ("transfer", "facility:saydnaya_prison") in types
         assert ("detention", "facility:branch_215") in types
     assert names["علي حسين الحموي"].mother == "مريم"
+
+
+def test_register_facility_from_its_title_line_not_the_letterhead() -> None:
+    text = (
+        "الشرطة العسكرية في القابون\nسجل النزلاء في سجن صيدنايا العسكري\n"
+        "الرقم الاسم الثلاثي اسم الأم محل وتاريخ الولادة الرقم الوطني\n"
+        "1 خالد عمر الزعبي فاطمة حمص 1980 01234567890\n"
+    )
+    (person,) = persons(text).values()
+    assert person.facility == "facility:saydnaya_prison"
+    assert person.role == "detainee"
 
 
 def test_table_rule_glued_to_a_first_name_is_dropped() -> None:
