@@ -11,124 +11,144 @@ from nlp.persons.draft import Draft, assign
 from nlp.persons.tables import _HALF_READ
 from nlp.persons.words import dates_in, is_word, name_units, places_in
 
+_MARKS = ("|", "-", ":", "،", ",", "(", ")")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_WORD_FIELDS = ("name", "father", "grandfather", "family", "mother", "birth")
+
 
 def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft: Draft) -> None:
     """Read tokens of one or more consecutive columns, in column order."""
     i = 0
     n = len(tokens)
     for pos, kind in enumerate(fields):
-        while i < n and tokens[i].norm in ("|", "-", ":", "،", ",", "(", ")"):
+        while i < n and tokens[i].norm in _MARKS:
             i += 1
         if i >= n:
             break
         if kind == "serial":
-            if re.fullmatch(r"\d{1,6}", tokens[i].norm):
+            i += bool(re.fullmatch(r"\d{1,6}", tokens[i].norm))
+        elif kind == "nid":
+            i = _read_nid(tokens, i, draft)
+        elif kind.startswith("ev:") or kind == "other":
+            i = _read_event(tokens, i, kind, draft)
+        elif kind == "birth":
+            i = _read_birth(tokens, i, draft)
+        else:
+            # a run of name words shared by this and the following word columns; a serial number or
+            # stray mark before it (serial and name read as one cell) is skipped
+            while i < n - 1 and not is_word(tokens[i]) and re.fullmatch(r"\d{1,6}|\W", tokens[i].norm):
                 i += 1
-            continue
-        if kind == "nid":
-            for j in range(i, min(n, i + 6)):  # after a few crumbs at most
-                if re.fullmatch(r"\d{11}", tokens[j].norm):
-                    draft.national_id = tokens[j].norm
-                    draft.tokens.append(tokens[j])
-                    i = j + 1
-                    break
-            continue
-        if kind.startswith("ev:") or kind == "other":
-            found = dates_in(tokens[i:])
-            if kind.startswith("ev:") and found and found[0][0] <= 1:
-                a, b, iso = found[0]
-                draft.events.append(Event(kind[3:], iso, None))
-                draft.tokens.extend(tokens[i + a : i + b])
-                i += b
-            elif kind == "other":
-                i += 1
-            continue
-        if kind == "birth":
             j = i
             while j < n and is_word(tokens[j]):
                 j += 1
-            place_tokens = tokens[i:j]
-            if place_tokens:
-                draft.birth_place = list(place_tokens)
-            found = dates_in(tokens[j:])
-            if found and found[0][0] <= 1:
-                a, b, iso = found[0]
-                draft.birth_date = iso
-                year_toks = tokens[j + a : j + b]
-                draft.year_tokens.append((year_toks[0], year_toks[-1], iso))
-                i = j + b
-            else:
-                # the year, possibly after a crumb read as a digit or a mark ("0 1970")
-                year = next(
-                    (q for q in range(j, min(n, j + 2)) if re.fullmatch(r"(?:19|20)\d\d", tokens[q].norm)),
-                    None,
-                )
-                if year is not None and (year == j or re.fullmatch(r"\d|\W", tokens[j].norm)):
-                    draft.birth_date = tokens[year].norm
-                    draft.year_tokens.append((tokens[year], tokens[year], tokens[year].norm))
-                    i = year + 1
-                else:
-                    i = j
-            continue
-        # a run of name words shared by this and the following word columns; a serial number or
-        # stray mark before it (serial and name read as one cell) is skipped
-        while i < n - 1 and not is_word(tokens[i]) and re.fullmatch(r"\d{1,6}|\W", tokens[i].norm):
-            i += 1
-        j = i
-        while j < n and is_word(tokens[j]):
-            j += 1
-        run = tokens[i:j]
-        following = []
-        for nxt in fields[pos + 1 :]:
-            if nxt in ("name", "father", "grandfather", "family", "mother", "birth"):
-                following.append(nxt)
-            else:
+            following = _following_words(fields[pos + 1 :])
+            if kind != "name" or not following:
+                assign(draft, kind, tokens[i:j])
+                i = j
+                continue
+            _read_name_run(tokens[i:j], following, name_label, draft)
+            j, remaining = _after_run(tokens, j, fields[pos + 1 :], draft)
+            _read_segment(tokens[j:], remaining, name_label, draft)
+            return
+
+
+def _following_words(rest: list[str]) -> list[str]:
+    """The word columns right after a name column, up to and including a birth column."""
+    following = []
+    for nxt in rest:
+        if nxt not in _WORD_FIELDS:
+            break
+        following.append(nxt)
+        if nxt == "birth":
+            break
+    return following
+
+
+def _read_nid(tokens: list[Token], i: int, draft: Draft) -> int:
+    for j in range(i, min(len(tokens), i + 6)):  # after a few crumbs at most
+        if re.fullmatch(r"\d{11}", tokens[j].norm):
+            draft.national_id = tokens[j].norm
+            draft.tokens.append(tokens[j])
+            return j + 1
+    return i
+
+
+def _read_event(tokens: list[Token], i: int, kind: str, draft: Draft) -> int:
+    found = dates_in(tokens[i:])
+    if kind.startswith("ev:") and found and found[0][0] <= 1:
+        a, b, iso = found[0]
+        draft.events.append(Event(kind[3:], iso, None))
+        draft.tokens.extend(tokens[i + a : i + b])
+        return i + b
+    return i + 1 if kind == "other" else i
+
+
+def _read_birth(tokens: list[Token], i: int, draft: Draft) -> int:
+    n = len(tokens)
+    j = i
+    while j < n and is_word(tokens[j]):
+        j += 1
+    if j > i:
+        draft.birth_place = list(tokens[i:j])
+    found = dates_in(tokens[j:])
+    if found and found[0][0] <= 1:
+        a, b, iso = found[0]
+        draft.birth_date = iso
+        year_toks = tokens[j + a : j + b]
+        draft.year_tokens.append((year_toks[0], year_toks[-1], iso))
+        return j + b
+    # the year, possibly after a crumb read as a digit or a mark ("0 1970")
+    year = next((q for q in range(j, min(n, j + 2)) if _YEAR.fullmatch(tokens[q].norm)), None)
+    if year is not None and (year == j or re.fullmatch(r"\d|\W", tokens[j].norm)):
+        draft.birth_date = tokens[year].norm
+        draft.year_tokens.append((tokens[year], tokens[year], tokens[year].norm))
+        return year + 1
+    return j
+
+
+def _read_name_run(run: list[Token], following: list[str], name_label: str, draft: Draft) -> None:
+    """A run of words that covers the name column and the word columns after it (mother, birth place)."""
+    units = name_units(run)
+    place: list[Token] = []
+    if following[-1] == "birth":
+        for size in (3, 2, 1):
+            tail = [t for u in units[-size:] for t in u] if len(units) > size else []
+            if tail and len(places_in(tail)) == 1 and places_in(tail)[0][:2] == (0, len(tail)):
+                place = tail
+                units = units[:-size]
                 break
-            if nxt == "birth":
-                break
-        if kind != "name" or not following:
-            assign(draft, kind, run)
-            i = j
-            continue
-        units = name_units(run)
-        place: list[Token] = []
-        if following and following[-1] == "birth":
-            for size in (3, 2, 1):
-                tail = [t for u in units[-size:] for t in u] if len(units) > size else []
-                if tail and len(places_in(tail)) == 1 and places_in(tail)[0][:2] == (0, len(tail)):
-                    place = tail
-                    units = units[:-size]
-                    break
-            else:
-                if len(units) >= 5:
-                    place = units[-1]
-                    units = units[:-1]
-        if "mother" in following and len(units) >= 2:
-            keep = 3 if ("ثلاثي" in name_label and len(units) >= 4) else len(units) - 1
-            assign(draft, "name", [t for u in units[:keep] for t in u])
-            assign(draft, "mother", [t for u in units[keep:] for t in u])
         else:
-            assign(draft, "name", [t for u in units for t in u])
-        if place:
-            draft.birth_place = place
-        # the run covered the following word columns; birth continues with its year
-        rest = fields[pos + 1 :]
-        skip = [k for k in rest if k in ("father", "grandfather", "family", "mother")]
-        remaining = [k for k in rest if k not in skip]
-        if remaining and remaining[0] == "birth":
-            found = dates_in(tokens[j:])
-            if found and found[0][0] <= 1:
-                a, b, iso = found[0]
-                draft.birth_date = iso
-                draft.year_tokens.append((tokens[j + a], tokens[j + b - 1], iso))
-                j += b
-            elif j < n and re.fullmatch(r"(?:19|20)\d\d", tokens[j].norm):
-                draft.birth_date = tokens[j].norm
-                draft.year_tokens.append((tokens[j], tokens[j], tokens[j].norm))
-                j += 1
-            remaining = remaining[1:]
-        _read_segment(tokens[j:], remaining, name_label, draft)
-        return
+            if len(units) >= 5:
+                place = units[-1]
+                units = units[:-1]
+    if "mother" in following and len(units) >= 2:
+        keep = 3 if ("ثلاثي" in name_label and len(units) >= 4) else len(units) - 1
+        assign(draft, "name", [t for u in units[:keep] for t in u])
+        assign(draft, "mother", [t for u in units[keep:] for t in u])
+    else:
+        assign(draft, "name", [t for u in units for t in u])
+    if place:
+        draft.birth_place = place
+
+
+def _after_run(tokens: list[Token], j: int, rest: list[str], draft: Draft) -> tuple[int, list[str]]:
+    """After a run that covered the following word columns: birth continues with its year; returns the
+    position and the columns left to read."""
+    n = len(tokens)
+    remaining = [k for k in rest if k not in ("father", "grandfather", "family", "mother")]
+    if remaining and remaining[0] == "birth":
+        found = dates_in(tokens[j:])
+        if found and found[0][0] <= 1:
+            a, b, iso = found[0]
+            draft.birth_date = iso
+            draft.year_tokens.append((tokens[j + a], tokens[j + b - 1], iso))
+            j += b
+        elif j < n and _YEAR.fullmatch(tokens[j].norm):
+            draft.birth_date = tokens[j].norm
+            draft.year_tokens.append((tokens[j], tokens[j], tokens[j].norm))
+            j += 1
+        remaining = remaining[1:]
+    return j, remaining
 
 
 def _settle_half_read(
