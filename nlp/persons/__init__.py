@@ -20,7 +20,7 @@ from athar.records import Mention, Person
 from nlp.layout import Line
 from nlp.persons.context import Context, doc_events, page_context, row_events, transfer_events
 from nlp.persons.draft import Draft, Page, finish
-from nlp.persons.labelled import read_labelled
+from nlp.persons.labelled import LABEL_ROLES, read_labelled
 from nlp.persons.prose import read_prose
 from nlp.persons.rows import read_row
 from nlp.persons.tables import column_fields, find_tables, header
@@ -39,9 +39,6 @@ DOC_ROLES = {
     "burial_list": "deceased",
     "interrogation_form": "detainee",
 }
-# the role a name column's label gives (اسم المتوفى، اسم المتهم …)
-LABEL_ROLES = {"المتوفي": "deceased", "المتهم": "defendant", "المحكوم": "defendant", "الموقوف": "detainee",
-               "المعتقل": "detainee", "السجين": "detainee"}  # fmt: skip
 
 
 _STAFF = ("official", "judge")
