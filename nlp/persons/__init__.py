@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from athar.records import Mention, Person
 from nlp.layout import Line
+from nlp.persons.columns import headerless_tables, infer_columns
 from nlp.persons.context import Context, doc_events, page_context, row_events, transfer_events
 from nlp.persons.draft import Draft, Page, finish
 from nlp.persons.labelled import LABEL_ROLES, read_labelled
@@ -65,6 +66,21 @@ def _table_drafts(lines: Sequence[Line], tables: list[tuple[int, list[int]]], ct
     return drafts
 
 
+def _headerless_drafts(lines: Sequence[Line], runs: list[list[int]], ctx: Context) -> list[Draft]:
+    """Rows of tables whose header was not recognised, columns read from their content."""
+    drafts: list[Draft] = []
+    for rows in runs:
+        columns = infer_columns([lines[r] for r in rows], ctx.doc_type)
+        for r in rows if columns else []:
+            draft = read_row(lines[r], columns, "")
+            row_events(draft, ctx)
+            draft.reader = "table"
+            draft.role = DOC_ROLES.get(ctx.doc_type or "")
+            if draft.has_name():
+                drafts.append(draft)
+    return drafts
+
+
 def find_persons(
     lines: Sequence[Line], text: str, *, doc_type: str | None = None, page: int = 0
 ) -> tuple[list[Person], list[Mention]]:
@@ -75,8 +91,10 @@ def find_persons(
     cut = Page(text)
     tables = find_tables(lines)
     table_lines = {h for h, _r in tables} | {r for _h, rows in tables for r in rows}
+    headerless = headerless_tables(lines, table_lines)
+    table_lines |= {r for rows in headerless for r in rows}
     ctx = page_context(lines, table_lines, doc_type)
-    drafts = _table_drafts(lines, tables, ctx)
+    drafts = _table_drafts(lines, tables, ctx) + _headerless_drafts(lines, headerless, ctx)
     labelled, used = read_labelled(lines, table_lines)
     for draft in labelled:
         doc_events(draft, ctx)

@@ -153,3 +153,20 @@ def test_names_tsv_is_what_its_recipe_writes() -> None:
 
     rows = Path(OUT).read_text(encoding="utf-8").splitlines()[1:]
     assert rows == [f"{w}\t{k}\t{n}" for w, k, n in names()]
+
+
+def test_death_report_table_without_a_readable_header_columns_from_content() -> None:
+    text = (
+        "تقرير وفاة جماعي\nمشفى تشرين العسكري\n"
+        "ﻡ\tاﻟ ..ﺳ\t~~ ﺍ\tمـ ..ﻝ\t؟؟\tﺕ.ﺍ\n"  # the header, unreadable
+        "1\tخالد عمر الزعبي\tفاطمة\tحمص 1980\t01234567890\t12/3/2013\n"
+        "2\tسامر حسن الحلبي\tزينب الأحمد\tحلب 1975\t01234567891\t14/3/2013\n"
+        "3\tياسر محمود العلي\tهند\tدرعا 1988\t01234567892\t15/3/2013\n"
+    )
+    found = persons(text)
+    assert set(found) == {"خالد عمر الزعبي", "سامر حسن الحلبي", "ياسر محمود العلي"}
+    second = found["سامر حسن الحلبي"]
+    assert (second.mother, second.birth_date, second.birth_place) == ("زينب الأحمد", "1975", "حلب")
+    assert second.national_id == "01234567891"
+    assert ("death", "2013-03-14") in {(e.type, e.date) for e in second.events}
+    assert second.role == "deceased"
