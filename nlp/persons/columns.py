@@ -30,6 +30,7 @@ EVENTS = {
     "court_record": "ev:sentence",
 }
 _NUMBER = re.compile(r"\d{4,11}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _row_shape(line: Line) -> bool:
@@ -85,6 +86,9 @@ def _kind(column: list[list[Token]], first: bool, doc_type: str | None) -> str:
         return "nid"
     if first and _share(column, lambda c: len(c) == 1 and re.fullmatch(r"\d{1,3}", c[0].norm)) > MAJORITY:
         return "serial"
+    years = [int(t.norm) for c in column for t in c[:2] if _YEAR.fullmatch(t.norm)]
+    if len(years) / max(1, len(column)) > MAJORITY and sorted(years)[len(years) // 2] < BIRTH_BEFORE:
+        return "birth"  # a column of birth years (with or without the place)
     dated = [dates_in(c) for c in column]
     if sum(bool(d) for d in dated) / max(1, len(column)) > MAJORITY:
         years = [int(d[0][2][:4]) for d in dated if d and d[0][2][:4].isdigit()]

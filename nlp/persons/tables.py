@@ -97,7 +97,8 @@ GRID_CELLS = 3
 def _prose_after(head: Line, line: Line) -> bool:
     """A line of words alone under a grid table's header: the table has ended."""
     grid = len(head.cells) >= GRID_CELLS and all(c.x0 >= 0 for c in head.cells)
-    return grid and len(line.cells) == 1 and not any(t.norm.isdigit() for t in line.tokens)
+    words = sum(is_word(t) for t in line.tokens)
+    return grid and len(line.cells) == 1 and words >= 2 and not any(t.norm.isdigit() for t in line.tokens)
 
 
 def find_tables(lines: Sequence[Line]) -> list[tuple[int, list[int]]]:

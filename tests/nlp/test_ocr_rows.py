@@ -246,3 +246,50 @@ def test_crumb_glued_to_a_word_stays_out_of_the_name() -> None:
     (person,) = analyze_pages([page]).persons
     assert (person.name, person.first, person.mother) == ("يوسف عبد الرزاق الرفاعي", "يوسف", "زينب")
     assert page.text[person.start : person.end].startswith("يوسف")
+
+
+KAMAL_ROW: Row = [
+    ("2", 1679, 1696, 90),
+    ("كمال", 1500, 1571, 90),
+    ("حسن", 1420, 1480, 90),
+    ("الحوراني", 1283, 1400, 90),
+    ("فاطمة", 1075, 1163, 90),
+    ("1981", 896, 981, 90),
+    ("02227831740", 565, 830, 90),
+]
+
+
+def test_a_dash_line_under_the_header_keeps_the_table_and_a_signature_ends_it() -> None:
+    dashes: Row = [("-", 1500, 1510, 30), ("-", 900, 910, 30)]
+    position: Row = [("مدير", 1500, 1560, 90), ("السجن", 1420, 1490, 90)]
+    signature: Row = [("العميد", 1500, 1580, 90), ("سامر", 1420, 1490, 90), ("يوسف", 1340, 1410, 90)]
+    signature.append(("الحلبي", 1230, 1330, 90))
+    persons = analyze_pages(
+        [page_of(TRANSFER_TITLE, TRANSFER_HEADER, dashes, MUSTAFA_ROW, position, signature)]
+    )
+    found = {p.name: p for p in persons.persons}
+    assert found["مصطفى عيسى العمر"].mother == "حياة"
+    official = found["سامر يوسف الحلبي"]
+    assert (official.title, official.role, official.mother) == ("العميد", "official", None)
+    assert len(found) == 2
+
+
+def test_rows_under_an_unreadable_header_are_read_by_their_content() -> None:
+    garbage: Row = [
+        ("ﻡ", 1680, 1696, 20),
+        ("اﻟ..", 1450, 1570, 20),
+        ("~~", 1043, 1100, 20),
+        ("؟؟", 760, 829, 20),
+    ]
+    persons = analyze_pages([page_of(TRANSFER_TITLE, garbage, MUSTAFA_ROW, KAMAL_ROW)]).persons
+    assert [(p.name, p.mother, p.birth_date, p.national_id) for p in persons] == [
+        ("مصطفى عيسى العمر", "حياة", "1980", "04185014772"),
+        ("كمال حسن الحوراني", "فاطمة", "1981", "02227831740"),
+    ]
+
+
+def test_a_rule_read_as_alef_at_the_cell_edge_is_dropped() -> None:
+    row = [("1", 1683, 1692, 90), ("امحمد", 1480, 1574, 90), *MUSTAFA_ROW[2:]]
+    (person,) = analyze_pages([page_of(TRANSFER_TITLE, TRANSFER_HEADER, row)]).persons
+    assert person.name == "محمد عيسى العمر"
+    assert person.first == "محمد"
