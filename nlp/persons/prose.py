@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
-from nlp.persons.lexicon import is_female, title_length, word_class
+from nlp.persons.lexicon import is_female, is_given, title_length, word_class
 from nlp.persons.words import dates_in, is_word, places_in
 
 _TRIGGERS = {
@@ -160,6 +160,30 @@ _LIST_MARKS = {"-", ".", ")", "(", "/", ":"}
 _MAX_NAME = 6
 
 
+# leading numbers and marks a record line may carry before its name (serial, a date, an ID, "/")
+_MAX_LEAD = 5
+_RECORD_CUES = frozenset({"امه", "والدته", "مواليد", "تولد", "المولود", "والدتها", "امها"})
+
+
+def _list_head(toks: Sequence[Token]) -> int | None:
+    """Where the name starts on a list line: after a serial and a mark ("1 - محمد …"), or after any
+    leading numbers and marks on a line that goes on with a mother or birth cue and whose first word is
+    a given name ("١٢ صبحي علي العلي / أمه فوزية / مواليد …", the serial's bracket lost to OCR)."""
+    if not toks or is_word(toks[0]):
+        return None
+    q = 1
+    while q < len(toks) and toks[q].norm in _LIST_MARKS:
+        q += 1
+    word = q + 1 < len(toks) and is_word(toks[q]) and toks[q].norm not in _TRIGGER_KEYS
+    if word and q > 1 and _SERIAL.fullmatch(toks[0].norm):
+        return q
+    while q < min(len(toks), _MAX_LEAD) and not is_word(toks[q]):
+        q += 1
+    named = q + 1 < len(toks) and is_given(toks[q].norm) and toks[q].norm not in _TRIGGER_KEYS
+    cued = any(t.norm in _RECORD_CUES for t in toks[q:])
+    return q if named and cued else None
+
+
 def _starts(
     lines: Sequence[Line], skip: set[int]
 ) -> tuple[list[Token], list[tuple[int, int, str | None, int]]]:
@@ -173,12 +197,9 @@ def _starts(
         at = len(tokens)
         toks = line.tokens
         tokens.extend(toks)
-        if toks and _SERIAL.fullmatch(toks[0].norm):
-            q = 1
-            while q < len(toks) and toks[q].norm in _LIST_MARKS:
-                q += 1
-            if q > 1 and q + 1 < len(toks) and is_word(toks[q]) and toks[q].norm not in _TRIGGER_KEYS:
-                starts.append((at, at + q, None, at + len(toks)))
+        q = _list_head(toks)
+        if q is not None:
+            starts.append((at, at + q, None, at + len(toks)))
     i = 0
     while i < len(tokens):
         for n in (2, 1):
