@@ -165,11 +165,28 @@ _MAX_LEAD = 5
 _RECORD_CUES = frozenset({"امه", "والدته", "مواليد", "تولد", "المولود", "والدتها", "امها"})
 
 
+def _lead(tok: Token) -> bool:
+    """A token a list line may open with before the name: a number, a mark, or a lone letter (a serial
+    digit misread, ه for ٥)."""
+    return not is_word(tok) or len(tok.norm) == 1
+
+
+def _cued(toks: Sequence[Token]) -> bool:
+    """The rest of a record line names a mother or a birth: a cue word, or a female given name after a
+    slash or in brackets ("… / حنان", "… (خلود)")."""
+    for k, tok in enumerate(toks):
+        if tok.norm in _RECORD_CUES:
+            return True
+        if tok.norm in ("/", "(") and k + 1 < len(toks) and is_female(toks[k + 1].norm):
+            return True
+    return False
+
+
 def _list_head(toks: Sequence[Token]) -> int | None:
     """Where the name starts on a list line: after a serial and a mark ("1 - محمد …"), or after any
-    leading numbers and marks on a line that goes on with a mother or birth cue and whose first word is
-    a given name ("١٢ صبحي علي العلي / أمه فوزية / مواليد …", the serial's bracket lost to OCR)."""
-    if not toks or is_word(toks[0]):
+    leading numbers and marks on a line that goes on with a mother or birth (a cue word, or "/ فاطمة")
+    and whose first word is a given name ("١٢ صبحي علي العلي / أمه فوزية", the bracket lost to OCR)."""
+    if not toks or not _lead(toks[0]):
         return None
     q = 1
     while q < len(toks) and toks[q].norm in _LIST_MARKS:
@@ -177,11 +194,11 @@ def _list_head(toks: Sequence[Token]) -> int | None:
     word = q + 1 < len(toks) and is_word(toks[q]) and toks[q].norm not in _TRIGGER_KEYS
     if word and q > 1 and _SERIAL.fullmatch(toks[0].norm):
         return q
-    while q < min(len(toks), _MAX_LEAD) and not is_word(toks[q]):
+    q = 0
+    while q < min(len(toks), _MAX_LEAD) and _lead(toks[q]):
         q += 1
     named = q + 1 < len(toks) and is_given(toks[q].norm) and toks[q].norm not in _TRIGGER_KEYS
-    cued = any(t.norm in _RECORD_CUES for t in toks[q:])
-    return q if named and cued else None
+    return q if named and _cued(toks[q:]) else None
 
 
 def _starts(
@@ -266,7 +283,7 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
 
 def _slash_mother(rest: Sequence[Token], draft: Draft) -> None:
     """A list entry "فلان الفلاني / فاطمة": a female given name right after the name is the mother's."""
-    if draft.mother or len(rest) < 2 or rest[0].norm not in ("/", "-", "،", ","):
+    if draft.mother or len(rest) < 2 or rest[0].norm not in ("/", "-", "،", ",", "("):
         return
     words = []
     for tok in rest[1:3]:
