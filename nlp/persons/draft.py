@@ -98,7 +98,7 @@ def _clean(draft: Draft) -> bool:
         for part in ("name", "first"):
             tokens = getattr(draft, part)
             if tokens:
-                setattr(draft, part, [strip_rule_glyph(tokens[0]), *tokens[1:]])
+                setattr(draft, part, [strip_rule_glyph(tokens[0], rare_whole=True), *tokens[1:]])
     draft.name = _cut_at_title(_trimmed(draft.name))
     words = [t for t in draft.name + draft.first + draft.father + draft.family if is_word(t)]
     if not looks_like_name(words):

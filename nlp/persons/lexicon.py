@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.layout import Token
+from nlp.places import gazetteer
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 # parts of compound names: عبد + X, أبو X, بن/ابن/بنت, X الدين, X الله, محمد خير
@@ -176,16 +177,30 @@ def role_length(tokens: Sequence[Token]) -> tuple[int, int, str | None]:
     return c, n, cue_role or title_role
 
 
-def strip_rule_glyph(tok: Token) -> Token:
-    """A table's vertical rule read as a letter glued to a name ("امحمد" for "محمد"): the token without it
-    when the rest is a given name far more common than the whole."""
+MAX_GLYPHS = 2  # "أا" before a name: a rule read as two letters
+MIN_REST = 3
+
+
+def _known_word(norm: str) -> bool:
+    return norm in lexicon().kinds or norm in NAME_PARTS or (norm,) in gazetteer().by_words
+
+
+def strip_rule_glyph(tok: Token, *, rare_whole: bool = False) -> Token:
+    """A table's vertical rule read as a letter glued to a word at a cell edge ("أاسميرة" for "سميرة"):
+    the token without it when the rest is a known name (or place) and the whole is not. With
+    ``rare_whole`` (a row's first name) a known whole goes too when the rest is far more common
+    ("امحمد", a rare spelling, for "محمد"). The article (ال) is never taken for two rules."""
     norm = tok.norm
-    if len(norm) < FUZZY_MIN or norm[0] not in RULE_GLYPHS:
-        return tok
     lex = lexicon()
-    rest = norm[1:]
-    if not is_given(rest) and rest not in NAME_PARTS:
-        return tok
-    if lex.counts.get(rest, 0) < RULE_GLYPH_RATIO * max(1, lex.counts.get(norm, 0)) and norm in lex.kinds:
-        return tok
-    return Token(rest, min(tok.start + 1, tok.end), tok.end, tok.x0, tok.x1)
+    for cut in range(1, MAX_GLYPHS + 1):
+        rest = norm[cut:]
+        if len(rest) < MIN_REST or norm[cut - 1] not in RULE_GLYPHS or norm[:cut] == "ال":
+            return tok
+        if not _known_word(rest):
+            continue
+        if _known_word(norm):
+            rare = lex.counts.get(rest, 0) >= RULE_GLYPH_RATIO * max(1, lex.counts.get(norm, 0))
+            if not (rare_whole and cut == 1 and rare and is_given(rest)):
+                return tok
+        return Token(rest, min(tok.start + cut, tok.end), tok.end, tok.x0, tok.x1)
+    return tok

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from athar.records import Event
 from nlp.layout import Cell, Line, Token
 from nlp.persons.draft import Draft, assign
+from nlp.persons.lexicon import strip_rule_glyph
 from nlp.persons.tables import _HALF_READ
 from nlp.persons.words import dates_in, is_word, name_units, places_in
 
@@ -193,7 +194,14 @@ def _split_spanning(cell: Cell, headers: Sequence[Cell]) -> list[Cell]:
     return parts
 
 
+def _without_rules(line: Line) -> Line:
+    """The row with table rules read as letters taken off its words (see strip_rule_glyph)."""
+    return Line(tuple(Cell(tuple(strip_rule_glyph(t) for t in c.tokens), c.x0, c.x1) for c in line.cells))
+
+
 def read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_label: str) -> Draft:
+    """One table row read into a draft, cells assigned to the header's columns."""
+    line = _without_rules(line)
     draft = Draft()
     if any(fs == [_HALF_READ] for _c, fs in columns):
         columns = _settle_half_read(line, columns)

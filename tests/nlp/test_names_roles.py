@@ -143,7 +143,10 @@ def test_lexicon_word_classes_and_rule_glyphs() -> None:
     assert word_class("ادناه") == "stop" and word_class("الهويه") == "stop"
     words = [Token(w, 0, 0) for w in ("صاحب", "الهويه", "المبينه")]
     assert not looks_like_name(words)
-    assert strip_rule_glyph(Token("امحمد", 0, 5)).norm == "محمد"
+    assert strip_rule_glyph(Token("امحمد", 0, 5), rare_whole=True).norm == "محمد"
+    assert strip_rule_glyph(Token("امحمد", 0, 5)).norm == "امحمد"  # a spelling of its own elsewhere
+    assert strip_rule_glyph(Token("ااسميره", 0, 7)).norm == "سميره"  # a rule read as two letters
+    assert strip_rule_glyph(Token("العلي", 0, 5)).norm == "العلي"  # the article is no rule
     assert strip_rule_glyph(Token("امين", 0, 4)).norm == "امين"  # a name of its own
     assert strip_rule_glyph(Token("احمد", 0, 4)).norm == "احمد"
 
