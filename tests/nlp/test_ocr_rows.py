@@ -289,7 +289,9 @@ def test_rows_under_an_unreadable_header_are_read_by_their_content() -> None:
 
 
 def test_a_rule_read_as_alef_at_the_cell_edge_is_dropped() -> None:
-    row = [("1", 1683, 1692, 90), ("امحمد", 1480, 1574, 90), *MUSTAFA_ROW[2:]]
+    row = [("1", 1683, 1692, 90), ("امحمد", 1480, 1574, 90), *MUSTAFA_ROW[2:4], ("أاحياة", 1090, 1167, 90)]
+    row += MUSTAFA_ROW[5:]
     (person,) = analyze_pages([page_of(TRANSFER_TITLE, TRANSFER_HEADER, row)]).persons
     assert person.name == "محمد عيسى العمر"
     assert person.first == "محمد"
+    assert person.mother == "حياة"  # a rule read as two letters before the mother's name
