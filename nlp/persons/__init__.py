@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from athar.arabic import normalize_arabic
 from athar.records import Mention, Person
 from nlp.layout import Line
 from nlp.persons.columns import headerless_tables, infer_columns
@@ -43,6 +44,11 @@ DOC_ROLES = {
 
 
 _STAFF = ("official", "judge")
+_JUDGES_SIT = ("court_record", "interrogation_form")  # documents a court or an investigating judge issues
+
+
+def _judicial(title: str | None) -> bool:
+    return bool(title) and any(w in normalize_arabic(title or "") for w in ("القاضي", "المستشار"))
 
 
 def _table_drafts(lines: Sequence[Line], tables: list[tuple[int, list[int]]], ctx: Context) -> list[Draft]:
@@ -118,6 +124,8 @@ def find_persons(
             continue
         if person.role is None:
             person = replace(person, role=DOC_ROLES.get(doc_type or "", "other"))
+        if person.role == "judge" and doc_type not in _JUDGES_SIT and not _judicial(person.title):
+            person = replace(person, role="official")  # الرئيس outside a court: a head of state or office
         if _repeated(person, persons):
             continue  # the same person named again on the page (a bench and its signature)
         if person.role in _STAFF:  # an official's place is the authority that issued the page
