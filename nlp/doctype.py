@@ -89,7 +89,7 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
 }
 _PATTERNS = {
-    kind: [(re.compile(r"(?<![\u0621-\u064a])(?:ال|وال|بال)?" + re.escape(cue)), w) for cue, w in cues]
+    kind: [(cue, re.compile(r"(?<![\u0621-\u064a])(?:ال|وال|بال)?" + re.escape(cue)), w) for cue, w in cues]
     for kind, cues in _CUES.items()
 }
 
@@ -98,7 +98,7 @@ def classify(text: str) -> tuple[str, float]:
     """(doc_type, confidence 0-1) of a document's text; ``other`` when no cue is strong enough."""
     norm = text if text.isascii() else normalize_arabic(text[:20000])
     scores = {
-        kind: sum(w * min(3, len(p.findall(norm))) for p, w in patterns)
+        kind: sum(w * min(3, len(p.findall(norm))) for cue, p, w in patterns if cue in norm)
         for kind, patterns in _PATTERNS.items()
     }
     best = max(scores, key=lambda k: scores[k])

@@ -23,6 +23,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 NAME_PARTS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ال", "الدين", "الله", "خير"})
 # a name word misread by one letter still counts as a name from this length
 FUZZY_MIN = 4
+NISBA_MIN = 6  # ال + three letters + ي
 # a leading glyph is a table rule read as a letter when the rest is this many times more common
 RULE_GLYPH_RATIO = 20
 RULE_GLYPHS = ("ا", "ل", "|")
@@ -108,6 +109,8 @@ def word_class(norm: str) -> str:
         return "name"
     if len(norm) >= FUZZY_MIN and _near_name(norm):
         return "name"
+    if len(norm) >= NISBA_MIN and norm.startswith("ال") and norm.endswith("ي"):
+        return "name"  # a nisba (السراقبي، المعراوي): a family name the lexicon may not list
     return "unknown"
 
 

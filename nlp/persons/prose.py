@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
-from nlp.persons.lexicon import is_female, is_given, title_length, word_class
+from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
 from nlp.persons.words import dates_in, is_word, places_in
 
 _TRIGGERS = {
@@ -251,7 +251,21 @@ def name_after(tokens: Sequence[Token], j: int, limit: int) -> list[Token]:
             break
         name.append(tokens[j])
         j += 1
+        if _family_end(name, titled):
+            break  # the family name (الحلبي، الخطيب) is the last word of a name
     return name
+
+
+_UNIT_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت"})
+
+
+def _family_end(name: Sequence[Token], titled: int) -> bool:
+    """The name's last word is a family name with the article after a given name: the name ends there
+    (not the ال of a compound: عبد الرحمن، سيف الدين)."""
+    if len(name) - titled < 2:
+        return False
+    last, before = name[-1].norm, name[-2].norm
+    return last.startswith("ال") and last not in NAME_PARTS and before not in _UNIT_HEADS
 
 
 def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:

@@ -173,3 +173,12 @@ def test_death_report_table_without_a_readable_header_columns_from_content() -> 
     assert second.national_id == "01234567891"
     assert ("death", "2013-03-14") in {(e.type, e.date) for e in second.events}
     assert second.role == "deceased"
+
+
+def test_a_titled_name_in_running_text_ends_at_its_family_name() -> None:
+    found = persons("وأصدر القاضي سليم نادر الحلبي حكمه بحق المتهم بعد جلسة طويلة.")
+    assert set(found) == {"سليم نادر الحلبي"}
+    assert found["سليم نادر الحلبي"].role == "judge"
+    # the ال of a compound is no family name: the name goes on
+    found = persons("بحضور الشاهد عبد الرحمن سيف الدين الحمصي وقد وقع معنا.")
+    assert set(found) == {"عبد الرحمن سيف الدين الحمصي"}

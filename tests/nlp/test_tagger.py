@@ -51,9 +51,11 @@ def test_tagging_is_deterministic() -> None:
 
 
 def test_analyze_text_merges_the_tagger_and_can_turn_it_off() -> None:
-    on = analyze_text(JUDGE, Settings())
+    # no rank, title or trigger before the name: the rules (nlp.persons) do not read it, the tagger does
+    text = "وصل سليم نادر الحلبي إلى المدينة بعد جلسة طويلة."
+    on = analyze_text(text, Settings())
     assert ("PERSON", "سليم نادر الحلبي", "crf") in [(m.type, m.text, m.source) for m in on.entities]
-    off = analyze_text(JUDGE, Settings(tagger=False))
+    off = analyze_text(text, Settings(tagger=False))
     assert not [m for m in off.entities if m.source == "crf"]
 
 
