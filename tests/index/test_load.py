@@ -35,3 +35,24 @@ def test_lost_indices_are_created_again_with_their_mappings(client: Any, setting
         assert index == f"{alias_name(settings, kind)}-v1"
         mapping = client.indices.get_mapping(index=index)[index]["mappings"]
         assert mapping["dynamic"] == "strict"
+
+
+def test_person_title_role_and_facility_are_indexed(client: Any, settings: Settings) -> None:
+    from dataclasses import replace
+
+    found = replace(
+        person("ماهر عدنان الشامي", start=8),
+        title="العميد الركن",
+        role="official",
+        facility="facility:saydnaya_prison",
+    )
+    assert load(client, settings, [document("titled", [TEXT], persons=(found,))], refresh=True).ok
+    hits = client.search(
+        index=alias_name(settings, "persons"),
+        body={
+            "query": {
+                "bool": {"filter": [{"term": {"role": "official"}}, {"term": {"title": "العميد الركن"}}]}
+            }
+        },
+    )["hits"]["hits"]
+    assert [h["_source"]["facility"] for h in hits] == ["facility:saydnaya_prison"]
