@@ -26,6 +26,8 @@ from athar.arabic import normalize_arabic
 
 DATA = Path(__file__).resolve().parent / "data"
 MIN_NAME_COUNT = 2  # a unit seen once in the romanizer's index is as often a misspelling as a name
+RARE = "1"  # class suffix of a name unit seen only once (giv1, sur1): a weaker feature of its own
+MAX_PERSON_WORDS = 4
 MAX_PLACE_WORDS = 4
 _LETTERS = re.compile(r"[\u0621-\u064a]+")
 
@@ -76,26 +78,42 @@ class Lexicon:
     places: dict[tuple[str, ...], str]  # 2+ word names -> "plc" / "fac"
     place_starts: frozenset[str]
     cues: dict[str, str]
+    persons: frozenset[tuple[str, ...]]  # 2+ word full names of the romanizer's index
+    person_starts: frozenset[str]
 
 
 def _norm_words(text: str) -> tuple[str, ...]:
     return tuple(_LETTERS.findall(normalize_arabic(text)))
 
 
+def _index() -> sqlite3.Connection:
+    path = resources.files("arabic_name_romanizer") / "resources" / "names.sqlite3"
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
 def _names() -> dict[str, set[str]]:
-    index = resources.files("arabic_name_romanizer") / "resources" / "names.sqlite3"
+    """Normalised name unit -> giv / sur (seen MIN_NAME_COUNT+ times) or giv1 / sur1 (seen once)."""
     out: dict[str, set[str]] = {}
-    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
-        rows = db.execute(
-            "SELECT arabic_key, role, SUM(count) FROM units GROUP BY arabic_key, role HAVING SUM(count) >= ?",
-            (MIN_NAME_COUNT,),
-        ).fetchall()
-    for key, role, _count in rows:
+    with _index() as db:
+        query = "SELECT arabic_key, role, SUM(count) FROM units GROUP BY arabic_key, role"
+        rows = db.execute(query).fetchall()
+    for key, role, count in rows:
         words = _norm_words(key)
         if len(words) != 1:
             continue
-        out.setdefault(words[0], set()).add("sur" if role == "surname" else "giv")
+        kind = ("sur" if role == "surname" else "giv") + ("" if count >= MIN_NAME_COUNT else RARE)
+        out.setdefault(words[0], set()).add(kind)
+    for classes in out.values():  # a unit seen often in one role is not also marked rare in it
+        classes -= {c + RARE for c in ("giv", "sur") if c in classes}
     return out
+
+
+def _full_names() -> frozenset[tuple[str, ...]]:
+    """The 2- to MAX_PERSON_WORDS-word full names of the romanizer's index (Wikidata people), normalised."""
+    with _index() as db:
+        rows = db.execute("SELECT DISTINCT arabic_key FROM full_names WHERE arabic_key LIKE '% %'").fetchall()
+    keys = (_norm_words(key) for (key,) in rows)
+    return frozenset(k for k in keys if 2 <= len(k) <= MAX_PERSON_WORDS)
 
 
 def _place_names() -> list[tuple[str, str]]:
@@ -139,9 +157,12 @@ def lexicon() -> Lexicon:
             cues[normalize_arabic(word)] = kind
     for word in PERSON_TITLES:
         cues[normalize_arabic(word)] = "title"
+    persons = _full_names()
     return Lexicon(
         {w: frozenset(c) for w, c in words.items()},
         places,
         frozenset(k[0] for k in places),
         cues,
+        persons,
+        frozenset(k[0] for k in persons),
     )

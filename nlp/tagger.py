@@ -23,7 +23,7 @@ from typing import Any
 from athar.arabic import normalize_arabic
 from athar.errors import ConfigurationError
 from athar.records import Mention
-from nlp.lexicon import lexicon
+from nlp.lexicon import MAX_PERSON_WORDS, lexicon
 
 MODEL = Path(__file__).resolve().parent / "data" / "tagger.crfsuite"
 SOURCE = "crf"
@@ -34,6 +34,9 @@ _TYPES = {"PERS": "PERSON", "LOC": "LOCATION"}
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")
 _WINDOW = (-2, -1, 1, 2)
+_LONG_VOWELS = "اويى"
+_MAX_VOWELS = 4  # long-vowel letters in a stem, capped: transcribed foreign names are rich in them
+MIN_PROPAGATED = 3  # letters of a one-word name spread to its other occurrences (shorter: too ambiguous)
 PROSE_MIN_WORDS = 6
 PROSE_MAX_NUMBERS = 0.25
 
@@ -87,6 +90,7 @@ def word_features(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         "s2=" + w[-2:],
         "s3=" + w[-3:],
         "cue=" + cue,
+        "nv=" + str(min(sum(c in _LONG_VOWELS for c in stem), _MAX_VOWELS)),
     ]
     own += ["lex=" + c for c in sorted(classes)]
     shown = ["w=" + w, "stem=" + stem, "cue=" + cue, *("lex=" + c for c in sorted(classes))]
@@ -114,17 +118,38 @@ def _place_matches(words: list[str]) -> list[str]:
     return marks
 
 
+def _person_matches(words: list[str]) -> list[str]:
+    """B-/I- marks of the longest full names of the name index in a normalised word sequence."""
+    lex = lexicon()
+    marks = [""] * len(words)
+    i = 0
+    while i < len(words):
+        found = 0
+        start = words[i] if words[i] in lex.person_starts else _strip_clitics(words[i])[1]
+        if start in lex.person_starts:
+            for n in range(min(MAX_PERSON_WORDS, len(words) - i), 1, -1):
+                if (start, *words[i + 1 : i + n]) in lex.persons:
+                    marks[i : i + n] = ["B-per"] + ["I-per"] * (n - 1)
+                    found = n
+                    break
+        i += found or 1
+    return marks
+
+
 def sequence_features(tokens: list[str]) -> list[list[str]]:
     """Feature strings of every word of one sequence (sentence or line)."""
     per_word = [word_features(t) for t in tokens]
     norms = [own[0][2:] for own, _shown in per_word]
     places = _place_matches(norms)
+    persons = _person_matches(norms)
     out: list[list[str]] = []
     n = len(tokens)
     for i, (own, _shown) in enumerate(per_word):
         feats = ["bias", *own]
         if places[i]:
             feats.append("gaz=" + places[i])
+        if persons[i]:
+            feats.append("pgaz=" + persons[i])
         if i == 0:
             feats.append("BOS")
         if i == n - 1:
@@ -135,6 +160,8 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
                 feats += [f"{d}:{f}" for f in per_word[j][1]]
                 if places[j]:
                     feats.append(f"{d}:gaz=" + places[j])
+                if persons[j] and abs(d) == 1:
+                    feats.append(f"{d}:pgaz=" + persons[j])
             else:
                 feats.append(f"{d}:pad")
         if i > 0:
@@ -183,13 +210,20 @@ def tag_tokens(tokens: list[str], model: str | None = None) -> list[str]:
     return list(load_tagger(model or str(MODEL)).tag(sequence_features(tokens)))
 
 
-def tag_mentions(text: str, page: int = 0, model: str | None = None) -> list[Mention]:
-    """PERSON and LOCATION mentions of ``text``; spans index ``text`` exactly (whole words)."""
+def tag_mentions(text: str, page: int = 0, model: str | None = None, propagate: bool = True) -> list[Mention]:
+    """PERSON and LOCATION mentions of ``text``; spans index ``text`` exactly (whole words).
+
+    ``propagate``: a second pass over the whole text (one document) tags as PERSON every other
+    occurrence of a word sequence tagged PERSON somewhere in it (:func:`propagate_persons`).
+    """
     from nlp.places import resolve_place
 
+    seqs = list(sequences(text))
+    tagged = [tag_tokens([t for t, _a, _b in seq], model) for seq in seqs]
+    if propagate:
+        tagged = propagate_persons([[t for t, _a, _b in seq] for seq in seqs], tagged)
     mentions: list[Mention] = []
-    for seq in sequences(text):
-        labels = tag_tokens([t for t, _a, _b in seq], model)
+    for seq, labels in zip(seqs, tagged, strict=True):
         for kind, a, b in bio_spans([(a, b) for _t, a, b in seq], labels):
             surface = text[a:b]
             value = None
@@ -198,6 +232,47 @@ def tag_mentions(text: str, page: int = 0, model: str | None = None) -> list[Men
                 value = place.id if place else None
             mentions.append(Mention(kind, surface, a, b, value, page, SOURCE))
     return mentions
+
+
+def _name_key(token: str, first: bool) -> str:
+    w = normalize_arabic(token) or token
+    return _strip_clitics(w)[1] if first else w
+
+
+def propagate_persons(seqs: list[list[str]], tagged: list[list[str]]) -> list[list[str]]:
+    """Labels with every untagged occurrence of a tagged PERSON word sequence tagged PERSON too.
+
+    The first word is compared without its proclitics (وسليم نادر is سليم نادر); only words labelled
+    O are relabelled, longest sequence first.
+    """
+    names: set[tuple[str, ...]] = set()
+    for tokens, labels in zip(seqs, tagged, strict=True):
+        spans = [(i, i + 1) for i in range(len(tokens))]
+        for kind, a, b in bio_spans(spans, labels):
+            if kind == "PERSON":
+                key = tuple(_name_key(t, k == 0) for k, t in enumerate(tokens[a:b]))
+                if len(key) > 1 or len(key[0]) >= MIN_PROPAGATED:
+                    names.add(key)
+    if not names:
+        return tagged
+    longest = max(len(k) for k in names)
+    out = []
+    for tokens, labels in zip(seqs, tagged, strict=True):
+        labels = list(labels)
+        i = 0
+        while i < len(tokens):
+            step = 1
+            for n in range(min(longest, len(tokens) - i), 0, -1):
+                window = labels[i : i + n]
+                end_ok = i + n == len(labels) or not labels[i + n].startswith("I-")
+                key = tuple(_name_key(t, k == 0) for k, t in enumerate(tokens[i : i + n]))
+                if key in names and end_ok and all(x == "O" for x in window):
+                    labels[i : i + n] = ["B-PERS"] + ["I-PERS"] * (n - 1)
+                    step = n
+                    break
+            i += step
+        out.append(labels)
+    return out
 
 
 def bio_spans(spans: list[tuple[int, int]], labels: list[str]) -> list[tuple[str, int, int]]:

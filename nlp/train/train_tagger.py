@@ -212,7 +212,7 @@ def provenance(
                 "sentences": prose,
             },
         ],
-        "lexicons": "nlp/lexicon.py: romanizer name index (CC0), GeoNames (CC BY 4.0), nlp/data",
+        "lexicons": "nlp/lexicon.py: romanizer name units + full names (CC0), GeoNames (CC BY 4.0), nlp/data",
         "dev": {"fit_words": words(fit), "dev_words": words(dev), "scores": dev_scores},
         "params": params,
     }

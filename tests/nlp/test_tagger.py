@@ -116,3 +116,27 @@ def test_recipe_runs_end_to_end_on_a_tiny_corpus(tmp_path: Path) -> None:
 )
 def test_tag_spellings_are_fixed(tag: str, fixed: str) -> None:
     assert train_tagger.fix_tag(tag) == fixed
+
+
+def test_a_name_tagged_once_is_tagged_at_its_other_occurrences_in_the_text() -> None:
+    seqs = [
+        ["قال", "القاضي", "سليم", "نادر", "إن", "الجلسة", "انتهت"],
+        ["وسليم", "نادر", "غادر", "القاعة", "مع", "نادر"],
+        ["وصل", "سليم", "نادر", "إلى", "حمص"],
+    ]
+    tagged = [
+        ["O", "O", "B-PERS", "I-PERS", "O", "O", "O"],
+        ["O"] * 6,
+        ["O", "O", "O", "O", "B-LOC"],
+    ]
+    out = tagger.propagate_persons(seqs, tagged)
+    assert out[0] == tagged[0]
+    assert out[1] == ["B-PERS", "I-PERS", "O", "O", "O", "O"]  # the conjunction stays on the first word
+    assert out[2] == ["O", "B-PERS", "I-PERS", "O", "B-LOC"]
+    # a word already tagged otherwise is left alone; nothing tagged, nothing spread
+    assert tagger.propagate_persons([["سليم", "نادر"]], [["B-LOC", "O"]]) == [["B-LOC", "O"]]
+
+
+def test_full_names_of_the_name_index_are_marked_across_words() -> None:
+    marks = tagger._person_matches(["وقال", "محمد", "علي", "كلاي"])
+    assert marks[0] == "" and marks[1] == "B-per" and marks[2].startswith("I-per")
