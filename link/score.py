@@ -1,0 +1,185 @@
+"""Pair scoring: do two person mentions name the same person?
+
+Each field is compared (:func:`link.names.compare_units` for names) and the evidence kept as reasons
+(``field:level``, e.g. ``mother:same``, ``birth_year:near``, ``national_id:differ``). Then:
+
+* **Hard constraints** keep two mentions apart whatever else agrees: a national ID that differs, a
+  mother that differs, birth years more than a year apart; also a first name or a father that differs
+  (brothers share father, family and mother) unless the national IDs are the same.
+* **Automatic link** needs the name to agree (first name plus father and/or family) *and* evidence
+  beyond the name: the same national ID, or enough of mother, birth date/year and birth place
+  (:data:`LINK_EVIDENCE`, more when the name has fewer than three agreeing parts).
+* Everything else whose name agrees goes to **review**: in particular two mentions that agree only
+  on a 3-part name are never linked automatically, however rare the name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from athar.arabic import normalize_arabic
+from link.mention import NameParts, PersonMention, name_parts
+from link.names import DIFFER, MISSING, NEAR, SAME, VARIANT, compare_units, first_unit
+
+LINK = "link"
+REVIEW = "review"
+APART = "apart"
+
+# Evidence beyond the name, in points. Named so each threshold below reads as a rule.
+NID_SAME = 6.0  # a national ID is one person's
+MOTHER_SAME = 4.0  # same mother (and same name): namesakes seldom share a mother
+MOTHER_NEAR = 2.0  # one letter off, as OCR misreads (سهام/سبام)
+BIRTH_DATE_SAME = 3.0
+BIRTH_YEAR_SAME = 2.0
+BIRTH_YEAR_NEAR = 0.5  # ±1: registers write the year of registration as often as of birth
+BIRTH_PLACE_SAME = 1.0
+LINK_EVIDENCE = 4.0  # with 3+ agreeing name parts: mother alone, or birth date + place, ...
+LINK_EVIDENCE_SHORT_NAME = 6.0  # with a 2-part name: mother and birth year, or the national ID
+MAX_YEAR_GAP = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """The verdict on one pair (ids in sorted order), with every reason that led to it."""
+
+    a: str
+    b: str
+    decision: str  # link, review or apart
+    score: float
+    reasons: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "decision": self.decision,
+            "score": self.score,
+            "reasons": list(self.reasons),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PairScore:
+        return cls(
+            str(data["a"]),
+            str(data["b"]),
+            str(data["decision"]),
+            float(data["score"]),
+            tuple(data["reasons"]),
+        )
+
+
+def _nid_level(a: str | None, b: str | None) -> str:
+    if not a or not b:
+        return MISSING
+    if a == b:
+        return SAME
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return NEAR  # one digit misread: never a hard "different", never evidence either
+    return DIFFER
+
+
+def _year_level(a: int | None, b: int | None) -> str:
+    if a is None or b is None:
+        return MISSING
+    if a == b:
+        return SAME
+    return NEAR if abs(a - b) <= MAX_YEAR_GAP else DIFFER
+
+
+def _place_level(a: str | None, b: str | None) -> str:
+    if not a or not b:
+        return MISSING
+    return SAME if normalize_arabic(a).casefold() == normalize_arabic(b).casefold() else DIFFER
+
+
+def _name_levels(pa: NameParts, pb: NameParts) -> dict[str, str]:
+    levels = {
+        "first": compare_units(pa.first, pb.first),
+        "father": compare_units(pa.father, pb.father),
+        "grandfather": compare_units(pa.grandfather, pb.grandfather),
+        "family": compare_units(pa.family, pb.family),
+    }
+    # A 2-part form may be first + father (no family written): align it with the other's father.
+    for one, other in ((pa, pb), (pb, pa)):
+        aligned = one.father is None and one.family and other.father and levels["family"] == DIFFER
+        if aligned and compare_units(one.family, other.father) in (SAME, VARIANT, NEAR):
+            levels["family"] = MISSING
+            levels["father"] = compare_units(one.family, other.father)
+    return levels
+
+
+def _hard_apart(levels: dict[str, str]) -> list[str]:
+    """The hard constraints this pair breaks (empty when none)."""
+    broken = [f"{f}:differ" for f in ("national_id", "mother", "birth_year") if levels[f] == DIFFER]
+    if levels["national_id"] != SAME:
+        broken += [f"{f}:differ" for f in ("first", "father") if levels[f] == DIFFER]
+    return broken
+
+
+def _evidence(levels: dict[str, str]) -> float:
+    points = 0.0
+    if levels["national_id"] == SAME:
+        points += NID_SAME
+    if levels["mother"] in (SAME, VARIANT):
+        points += MOTHER_SAME
+    elif levels["mother"] == NEAR:
+        points += MOTHER_NEAR
+    if levels["birth_date"] == SAME:
+        points += BIRTH_DATE_SAME
+    elif levels["birth_year"] == SAME:
+        points += BIRTH_YEAR_SAME
+    elif levels["birth_year"] == NEAR:
+        points += BIRTH_YEAR_NEAR
+    if levels["birth_place"] == SAME:
+        points += BIRTH_PLACE_SAME
+    return points
+
+
+def compare(a: PersonMention, b: PersonMention) -> PairScore:
+    """Score a pair of mentions: ``link``, ``review`` or ``apart``, with the reasons."""
+    if b.id < a.id:
+        a, b = b, a
+    levels = _name_levels(name_parts(a), name_parts(b))
+    levels["mother"] = compare_units(first_unit(a.mother), first_unit(b.mother))
+    levels["national_id"] = _nid_level(a.nid, b.nid)
+    levels["birth_year"] = _year_level(a.birth_year, b.birth_year)
+    full_a, full_b = a.birth_date or "", b.birth_date or ""
+    levels["birth_date"] = SAME if len(full_a) >= 10 and full_a[:10] == full_b[:10] else MISSING
+    levels["birth_place"] = _place_level(a.birth_place, b.birth_place)
+    reasons = tuple(f"{f}:{lvl}" for f, lvl in levels.items() if lvl != MISSING)
+    broken = _hard_apart(levels)
+    if broken:
+        return PairScore(a.id, b.id, APART, 0.0, reasons)
+    evidence = _evidence(levels)
+    good = (SAME, VARIANT)
+    first_ok = levels["first"] in good or (levels["first"] == NEAR and levels["national_id"] == SAME)
+    agreeing = sum(levels[f] in good for f in ("father", "grandfather", "family"))
+    near = sum(levels[f] == NEAR for f in ("father", "grandfather", "family"))
+    if not (first_ok or levels["first"] == NEAR) or agreeing + near == 0:
+        if levels["national_id"] == SAME:
+            return PairScore(a.id, b.id, REVIEW, evidence, (*reasons, "name:conflict"))
+        return PairScore(a.id, b.id, APART, 0.0, reasons)
+    score = evidence + 1.0 * agreeing + 0.5 * near + (1.0 if first_ok else 0.0)
+    needed = LINK_EVIDENCE if agreeing >= 2 else LINK_EVIDENCE_SHORT_NAME
+    conflicted = levels["national_id"] == NEAR
+    if first_ok and (levels["national_id"] == SAME or (evidence >= needed and not conflicted)):
+        return PairScore(a.id, b.id, LINK, score, reasons)
+    extra = ("evidence:name_only",) if evidence == 0 else ()
+    return PairScore(a.id, b.id, REVIEW, score, (*reasons, *extra))
+
+
+def describe(reason: str) -> str:
+    """A reason in words (English), for pages and the CLI."""
+    field, _, level = reason.partition(":")
+    words = {SAME: "same", VARIANT: "spelling variant", NEAR: "one letter off", DIFFER: "differs"}
+    if reason == "evidence:name_only":
+        return "only the name agrees"
+    if reason == "name:conflict":
+        return "same national ID but the names disagree"
+    if field == "birth_year" and level == NEAR:
+        return "birth year ±1"
+    if field == "national_id" and level == NEAR:
+        return "national ID one digit off"
+    label = field.replace("_", " ").replace("national id", "national ID")
+    return f"{label}: {words.get(level, level)}"
