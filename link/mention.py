@@ -16,6 +16,10 @@ from athar.records import Event, Person, Record
 from link.names import units
 
 
+FIRST_BIRTH_YEAR = 1890  # the oldest person a detention record of the 1970s-2020s can name
+LAST_BIRTH_YEAR = 2030
+
+
 @dataclass(frozen=True, slots=True)
 class MentionEvent(Record):
     """An event the page tells about the person (arrest, detention, transfer, trial, ...)."""
@@ -48,9 +52,10 @@ class PersonMention(Record):
 
     @property
     def birth_year(self) -> int | None:
-        """The year of the birth date, when it has one."""
-        date = self.birth_date or ""
-        return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
+        """The year of the birth date, when it has one that can be a birth year (a misread 7982 cannot)."""
+        date = normalize_digits(self.birth_date or "")
+        year = int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
+        return year if year is not None and FIRST_BIRTH_YEAR <= year <= LAST_BIRTH_YEAR else None
 
     @property
     def nid(self) -> str | None:

@@ -105,6 +105,12 @@ def rasm(unit: str) -> str:
 
 
 @lru_cache(maxsize=131072)
+def _flat(unit: str) -> str:
+    """Dotless letters with every space and article removed, wherever they are (joined compounds)."""
+    return normalize_arabic(unit).replace(" ", "").replace("ال", "").translate(_DOTLESS)
+
+
+@lru_cache(maxsize=131072)
 def unit_skeleton(unit: str) -> str:
     """Consonant skeleton of a unit (shared Arabic/Latin alphabet), spaces removed."""
     return skeleton(unit).replace(" ", "")
@@ -128,8 +134,8 @@ def compare_units(a: str | None, b: str | None) -> str:
         return SAME
     if len(ka) == len(kb) and unit_skeleton(a) == unit_skeleton(b) and unit_skeleton(a):
         return VARIANT  # a letter for a close one, as Syrians say it (عثمان/عتمان, ذ/ز, ق/ك)
-    if rasm(a) == rasm(b):
-        return VARIANT  # the same letters but for their dots
+    if rasm(a) == rasm(b) or (len(_flat(a)) >= NEAR_MIN_LETTERS and _flat(a) == _flat(b)):
+        return VARIANT  # the same letters but for their dots (عبدالرحمن misread عثدالرحمن too)
     if min(len(ka), len(kb)) >= NEAR_MIN_LETTERS and _one_substitution(rasm(a), rasm(b)):
         return NEAR
     return DIFFER

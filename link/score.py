@@ -4,11 +4,14 @@ Each field is compared (:func:`link.names.compare_units` for names) and the evid
 (``field:level``, e.g. ``mother:same``, ``birth_year:near``, ``national_id:differ``). Then:
 
 * **Hard constraints** keep two mentions apart whatever else agrees: a national ID that differs, a
-  mother that differs, birth years more than a year apart; also a first name or a father that differs
-  (brothers share father, family and mother) unless the national IDs are the same.
-* **Automatic link** needs the name to agree (first name plus father and/or family) *and* evidence
-  beyond the name: the same national ID, or enough of mother, birth date/year and birth place
-  (:data:`LINK_EVIDENCE`, more when the name has fewer than three agreeing parts).
+  mother that differs, birth years more than a year apart; also a first name, a father or a family
+  name that differs (brothers share father, family and mother). When the national IDs are the same,
+  a broken constraint sends the pair to review instead (a misread year or name, shown as a conflict),
+  never to an automatic link.
+* **Automatic link** needs the name to agree (first name plus father and/or family) *and* two
+  kinds of evidence beyond the name (:func:`_corroborated`): the same national ID, or the mother's
+  name *and* the birth year (±1). A mother or a year alone is not enough: a namesake with the same
+  mother's name (common names: فاطمة, خديجة) and no year written must not join silently.
 * Everything else whose name agrees goes to **review**: in particular two mentions that agree only
   on a 3-part name are never linked automatically, however rare the name.
 """
@@ -34,8 +37,6 @@ BIRTH_DATE_SAME = 3.0
 BIRTH_YEAR_SAME = 2.0
 BIRTH_YEAR_NEAR = 0.5  # ±1: registers write the year of registration as often as of birth
 BIRTH_PLACE_SAME = 1.0
-LINK_EVIDENCE = 4.0  # with 3+ agreeing name parts: mother alone, or birth date + place, ...
-LINK_EVIDENCE_SHORT_NAME = 6.0  # with a 2-part name: mother and birth year, or the national ID
 MAX_YEAR_GAP = 1
 
 
@@ -113,7 +114,7 @@ def _hard_apart(levels: dict[str, str]) -> list[str]:
     """The hard constraints this pair breaks (empty when none)."""
     broken = [f"{f}:differ" for f in ("national_id", "mother", "birth_year") if levels[f] == DIFFER]
     if levels["national_id"] != SAME:
-        broken += [f"{f}:differ" for f in ("first", "father") if levels[f] == DIFFER]
+        broken += [f"{f}:differ" for f in ("first", "father", "family") if levels[f] == DIFFER]
     return broken
 
 
@@ -136,6 +137,18 @@ def _evidence(levels: dict[str, str]) -> float:
     return points
 
 
+def _corroborated(levels: dict[str, str], agreeing: int) -> bool:
+    """Evidence enough beyond the name for an automatic link (see the module docstring)."""
+    if levels["national_id"] == SAME:
+        return True
+    if levels["national_id"] == NEAR:
+        return False  # one digit off: the reviewer decides
+    mother, year = levels["mother"], levels["birth_year"]
+    if agreeing >= 2:  # first + father + family agree
+        return mother in (SAME, VARIANT) and year in (SAME, NEAR) or (mother == NEAR and year == SAME)
+    return mother in (SAME, VARIANT) and year == SAME  # a 2-part form: both exact
+
+
 def compare(a: PersonMention, b: PersonMention) -> PairScore:
     """Score a pair of mentions: ``link``, ``review`` or ``apart``, with the reasons."""
     if b.id < a.id:
@@ -149,9 +162,11 @@ def compare(a: PersonMention, b: PersonMention) -> PairScore:
     levels["birth_place"] = _place_level(a.birth_place, b.birth_place)
     reasons = tuple(f"{f}:{lvl}" for f, lvl in levels.items() if lvl != MISSING)
     broken = _hard_apart(levels)
+    evidence = _evidence(levels)
+    if broken and levels["national_id"] == SAME:  # one ID, conflicting facts: a reviewer decides
+        return PairScore(a.id, b.id, REVIEW, evidence, (*reasons, "conflict:same_id"))
     if broken:
         return PairScore(a.id, b.id, APART, 0.0, reasons)
-    evidence = _evidence(levels)
     good = (SAME, VARIANT)
     first_ok = levels["first"] in good or (levels["first"] == NEAR and levels["national_id"] == SAME)
     agreeing = sum(levels[f] in good for f in ("father", "grandfather", "family"))
@@ -161,9 +176,7 @@ def compare(a: PersonMention, b: PersonMention) -> PairScore:
             return PairScore(a.id, b.id, REVIEW, evidence, (*reasons, "name:conflict"))
         return PairScore(a.id, b.id, APART, 0.0, reasons)
     score = evidence + 1.0 * agreeing + 0.5 * near + (1.0 if first_ok else 0.0)
-    needed = LINK_EVIDENCE if agreeing >= 2 else LINK_EVIDENCE_SHORT_NAME
-    conflicted = levels["national_id"] == NEAR
-    if first_ok and (levels["national_id"] == SAME or (evidence >= needed and not conflicted)):
+    if first_ok and _corroborated(levels, agreeing):
         return PairScore(a.id, b.id, LINK, score, reasons)
     extra = ("evidence:name_only",) if evidence == 0 else ()
     return PairScore(a.id, b.id, REVIEW, score, (*reasons, *extra))
@@ -177,6 +190,8 @@ def describe(reason: str) -> str:
         return "only the name agrees"
     if reason == "name:conflict":
         return "same national ID but the names disagree"
+    if reason == "conflict:same_id":
+        return "same national ID but other facts disagree"
     if field == "birth_year" and level == NEAR:
         return "birth year ±1"
     if field == "national_id" and level == NEAR:

@@ -1,0 +1,395 @@
+"""The dossier store: linked mentions, blocking keys, scored pairs, joins, judgements, saved searches.
+
+Every SQL statement about dossiers lives in this module (the documents' states live in
+:mod:`app.state`); :class:`DossierStore` implements :class:`link.engine.LinkStore` on SQLite in the
+state database (``data_dir/athar.db``), so a PostgreSQL backend is one more class here.
+
+Judgements are **append-only** history (who, when, verdict) and name their mentions twice: by id
+and by a *signature* (document, page and normalised name), so a judgement survives the document's
+reprocessing (new spans give new mention ids) and any re-linking: nothing ever deletes one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from athar.arabic import normalize_arabic
+from athar.errors import StorageError
+from link.cluster import Join, Judgement, pair_key
+from link.mention import PersonMention
+from link.score import PairScore
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS link_mentions (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    dossier TEXT NOT NULL,
+    data TEXT NOT NULL,
+    linked_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_mentions_sha ON link_mentions(sha256);
+CREATE INDEX IF NOT EXISTS link_mentions_dossier ON link_mentions(dossier);
+CREATE INDEX IF NOT EXISTS link_mentions_signature ON link_mentions(signature);
+CREATE TABLE IF NOT EXISTS link_keys (
+    key TEXT NOT NULL,
+    mention TEXT NOT NULL,
+    PRIMARY KEY (key, mention)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_keys_mention ON link_keys(mention);
+CREATE TABLE IF NOT EXISTS link_pairs (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    score REAL NOT NULL,
+    reasons TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_pairs_b ON link_pairs(b);
+CREATE INDEX IF NOT EXISTS link_pairs_decision ON link_pairs(decision);
+CREATE TABLE IF NOT EXISTS link_joins (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    dossier TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    reasons TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_joins_dossier ON link_joins(dossier);
+CREATE TABLE IF NOT EXISTS judgements (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    a_signature TEXT NOT NULL,
+    b_signature TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS judgements_a ON judgements(a_signature);
+CREATE INDEX IF NOT EXISTS judgements_b ON judgements(b_signature);
+CREATE TABLE IF NOT EXISTS saved_searches (
+    id TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    by TEXT NOT NULL,
+    created TEXT NOT NULL,
+    notify TEXT
+);
+CREATE TABLE IF NOT EXISTS watch_hits (
+    search TEXT NOT NULL,
+    person TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    hit TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    PRIMARY KEY (search, person)
+) WITHOUT ROWID;
+"""
+_READY: set[str] = set()
+_IN_CHUNK = 500  # ids per IN (...) list: SQLite's default limit on host parameters is 32766
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with microseconds (judgements in one second keep their order)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def signature(m: PersonMention) -> str:
+    """What identifies a mention across reprocessing: document, page and normalised name."""
+    return f"{m.sha256}:{m.page}:{normalize_arabic(m.name)}"
+
+
+def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for i in ids:
+        batch.append(i)
+        if len(batch) >= _IN_CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _marks(items: Sequence[Any]) -> str:
+    return ",".join("?" * len(items))
+
+
+class DossierStore:
+    """Dossiers in SQLite. One connection per thread; every method is one transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        if str(path) not in _READY or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                db.executescript(_SCHEMA)
+            _READY.add(str(path))
+
+    @classmethod
+    def sqlite(cls, path: Path) -> DossierStore:
+        """The store in the SQLite database at ``path``."""
+        return cls(path)
+
+    def _connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = self._connection()
+            with db:
+                yield db
+        except sqlite3.OperationalError as exc:
+            self.close()
+            raise StorageError(f"dossier store {self.path} is busy or unreadable ({exc}); retry.") from None
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            db.close()
+
+    # ---------------------------------------------------------------- LinkStore
+    def block(self, key: str, limit: int) -> list[str] | None:
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT mention FROM link_keys WHERE key=? LIMIT ?", (key, limit + 1)
+            ).fetchall()
+        return None if len(rows) > limit else [r[0] for r in rows]
+
+    def mentions(self, ids: Iterable[str]) -> dict[str, PersonMention]:
+        out: dict[str, PersonMention] = {}
+        with self._db() as db:
+            for batch in _chunks(ids):
+                query = f"SELECT id, data FROM link_mentions WHERE id IN ({_marks(batch)})"
+                for row in db.execute(query, batch):
+                    out[row[0]] = PersonMention.from_json(json.loads(row[1]))
+        return out
+
+    def dossiers_of(self, ids: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        with self._db() as db:
+            for batch in _chunks(ids):
+                query = f"SELECT id, dossier FROM link_mentions WHERE id IN ({_marks(batch)})"
+                out.update((r[0], r[1]) for r in db.execute(query, batch))
+        return out
+
+    def members(self, dossiers: Iterable[str]) -> list[str]:
+        out: set[str] = set()
+        with self._db() as db:
+            for batch in _chunks(dossiers):
+                query = f"SELECT id FROM link_mentions WHERE dossier IN ({_marks(batch)})"
+                out.update(r[0] for r in db.execute(query, batch))
+        return sorted(out)
+
+    def links_among(self, ids: Iterable[str]) -> list[PairScore]:
+        inside = set(ids)
+        found: dict[tuple[str, str], PairScore] = {}
+        with self._db() as db:
+            for batch in _chunks(sorted(inside)):
+                marks = _marks(batch)
+                query = f"SELECT * FROM link_pairs WHERE a IN ({marks}) OR b IN ({marks})"
+                for r in db.execute(query, batch + batch):
+                    if r["a"] in inside and r["b"] in inside:
+                        found[(r["a"], r["b"])] = _pair(r)
+        return [found[k] for k in sorted(found)]
+
+    def judgements_among(self, ids: Iterable[str]) -> list[Judgement]:
+        by_signature: dict[str, str] = {}
+        with self._db() as db:
+            for batch in _chunks(ids):
+                query = f"SELECT id, signature FROM link_mentions WHERE id IN ({_marks(batch)})"
+                for r in db.execute(query, batch):
+                    by_signature.setdefault(r[1], r[0])
+            rows: dict[int, sqlite3.Row] = {}
+            for batch in _chunks(sorted(by_signature)):
+                marks = _marks(batch)
+                query = f"SELECT * FROM judgements WHERE a_signature IN ({marks}) OR b_signature IN ({marks})"
+                rows.update((r["id"], r) for r in db.execute(query, batch + batch))
+        out = []
+        for _id, r in sorted(rows.items()):
+            a, b = by_signature.get(r["a_signature"]), by_signature.get(r["b_signature"])
+            if a and b and a != b:
+                x, y = pair_key(a, b)
+                out.append(Judgement(x, y, r["verdict"], r["by"], r["at"]))
+        return out
+
+    def save(
+        self,
+        new: Sequence[tuple[PersonMention, tuple[str, ...]]],
+        pairs: Sequence[PairScore],
+        assignment: dict[str, str],
+        joins: Sequence[Join],
+    ) -> None:
+        stamp = now_iso()
+        with self._db() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO link_mentions (id, sha256, page, signature, dossier, data, linked_at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [
+                    (
+                        m.id,
+                        m.sha256,
+                        m.page,
+                        signature(m),
+                        assignment.get(m.id, ""),
+                        json.dumps(m.to_json(), ensure_ascii=False),
+                        stamp,
+                    )
+                    for m, _ in new
+                ],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO link_keys (key, mention) VALUES (?,?)",
+                [(k, m.id) for m, keys in new for k in keys],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO link_pairs (a, b, decision, score, reasons) VALUES (?,?,?,?,?)",
+                [(p.a, p.b, p.decision, p.score, json.dumps(list(p.reasons))) for p in pairs],
+            )
+            db.executemany(
+                "UPDATE link_mentions SET dossier=? WHERE id=?", [(d, i) for i, d in assignment.items()]
+            )
+            ids = list(assignment)
+            for batch in _chunks(ids):
+                db.execute(f"DELETE FROM link_joins WHERE a IN ({_marks(batch)})", batch)
+            db.executemany(
+                "INSERT OR REPLACE INTO link_joins (a, b, dossier, kind, score, reasons)"
+                " VALUES (?,?,?,?,?,?)",
+                [
+                    (*pair_key(j.a, j.b), assignment[j.a], j.kind, j.score, json.dumps(list(j.reasons)))
+                    for j in joins
+                ],
+            )
+
+    # ------------------------------------------------------------ application
+    def judge(self, a: PersonMention, b: PersonMention, verdict: str, by: str) -> Judgement:
+        """Append a judgement (never replaces one: the latest per pair is in force)."""
+        x, y = (a, b) if a.id <= b.id else (b, a)
+        stamp = now_iso()
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO judgements (a, b, a_signature, b_signature, verdict, by, at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (x.id, y.id, signature(x), signature(y), verdict, by, stamp),
+            )
+        return Judgement(x.id, y.id, verdict, by, stamp)
+
+    def history(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """Every judgement ever made, newest first."""
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM judgements ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [{k: r[k] for k in ("a", "b", "verdict", "by", "at")} for r in rows]
+
+    def all_judgements(self) -> list[Judgement]:
+        """Judgements attached to the current mentions, in history order."""
+        with self._db() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM link_mentions")]
+        return self.judgements_among(ids)
+
+    def linked_ids(self) -> set[str]:
+        """Every mention id linked so far."""
+        with self._db() as db:
+            return {r[0] for r in db.execute("SELECT id FROM link_mentions")}
+
+    def review_pairs(self) -> list[PairScore]:
+        """Stored pairs a reviewer may be asked about (review, and links that a conflict refused)."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT p.* FROM link_pairs p JOIN link_mentions x ON x.id = p.a JOIN link_mentions y"
+                " ON y.id = p.b WHERE x.dossier != y.dossier"
+            ).fetchall()
+        return [_pair(r) for r in rows]
+
+    def dossier_ids(self) -> list[str]:
+        """Every dossier id, sorted."""
+        with self._db() as db:
+            return [r[0] for r in db.execute("SELECT DISTINCT dossier FROM link_mentions ORDER BY dossier")]
+
+    def dossier_members(self, dossier: str) -> list[PersonMention]:
+        """The mentions of one dossier."""
+        with self._db() as db:
+            rows = db.execute("SELECT data FROM link_mentions WHERE dossier=?", (dossier,)).fetchall()
+        return [PersonMention.from_json(json.loads(r[0])) for r in rows]
+
+    def iter_dossiers(self) -> Iterator[tuple[str, list[PersonMention]]]:
+        """(dossier, mentions) for every dossier, in dossier order, streamed."""
+        with self._db() as db:
+            rows = db.execute("SELECT dossier, data FROM link_mentions ORDER BY dossier, id")
+            current: str | None = None
+            members: list[PersonMention] = []
+            for dossier, data in rows:
+                if dossier != current and current is not None:
+                    yield current, members
+                    members = []
+                current = dossier
+                members.append(PersonMention.from_json(json.loads(data)))
+            if current is not None:
+                yield current, members
+
+    def joins_of(self, dossier: str) -> list[Join]:
+        """The joins (automatic links and confirmed judgements) that hold a dossier together."""
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM link_joins WHERE dossier=? ORDER BY a, b", (dossier,)).fetchall()
+        return [Join(r["a"], r["b"], r["kind"], r["score"], tuple(json.loads(r["reasons"]))) for r in rows]
+
+    def all_joins(self) -> dict[str, list[Join]]:
+        """Joins per dossier, for every dossier."""
+        out: dict[str, list[Join]] = {}
+        with self._db() as db:
+            for r in db.execute("SELECT * FROM link_joins ORDER BY a, b"):
+                out.setdefault(r["dossier"], []).append(
+                    Join(r["a"], r["b"], r["kind"], r["score"], tuple(json.loads(r["reasons"])))
+                )
+        return out
+
+    def remove_documents(self, shas: Iterable[str]) -> set[str]:
+        """Forget the mentions of these documents (reprocessed or gone); returns their dossiers.
+
+        Their keys, pairs and joins go too; judgements stay (they are history).
+        """
+        touched: set[str] = set()
+        with self._db() as db:
+            for batch in _chunks(shas):
+                marks = _marks(batch)
+                rows = db.execute(f"SELECT id, dossier FROM link_mentions WHERE sha256 IN ({marks})", batch)
+                found = [(r[0], r[1]) for r in rows]
+                ids = [i for i, _ in found]
+                touched.update(d for _, d in found)
+                for chunk in _chunks(ids):
+                    m = _marks(chunk)
+                    db.execute(f"DELETE FROM link_keys WHERE mention IN ({m})", chunk)
+                    db.execute(f"DELETE FROM link_pairs WHERE a IN ({m}) OR b IN ({m})", chunk + chunk)
+                    db.execute(f"DELETE FROM link_joins WHERE a IN ({m}) OR b IN ({m})", chunk + chunk)
+                    db.execute(f"DELETE FROM link_mentions WHERE id IN ({m})", chunk)
+        return touched
+
+    def linked_documents(self) -> dict[str, set[str]]:
+        """sha256 -> mention ids linked from it."""
+        out: dict[str, set[str]] = {}
+        with self._db() as db:
+            for sha, mention in db.execute("SELECT sha256, id FROM link_mentions"):
+                out.setdefault(sha, set()).add(mention)
+        return out
+
+
+def _pair(r: sqlite3.Row) -> PairScore:
+    return PairScore(r["a"], r["b"], r["decision"], float(r["score"]), tuple(json.loads(r["reasons"])))
