@@ -22,7 +22,7 @@ from typing import Any
 
 from athar.arabic import normalize_arabic
 from athar.errors import StorageError
-from link.cluster import Join, Judgement, pair_key
+from link.cluster import Join, Judgement, pair_id, pair_key
 from link.mention import PersonMention
 from link.score import PairScore
 
@@ -48,13 +48,14 @@ CREATE INDEX IF NOT EXISTS link_keys_mention ON link_keys(mention);
 CREATE TABLE IF NOT EXISTS link_pairs (
     a TEXT NOT NULL,
     b TEXT NOT NULL,
+    pair TEXT NOT NULL,
     decision TEXT NOT NULL,
     score REAL NOT NULL,
     reasons TEXT NOT NULL,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS link_pairs_b ON link_pairs(b);
-CREATE INDEX IF NOT EXISTS link_pairs_decision ON link_pairs(decision);
+CREATE INDEX IF NOT EXISTS link_pairs_pair ON link_pairs(pair);
 CREATE TABLE IF NOT EXISTS link_joins (
     a TEXT NOT NULL,
     b TEXT NOT NULL,
@@ -129,6 +130,7 @@ class DossierStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self.assigned: dict[str, str] = {}  # mention -> dossier written since the caller last took them
         if str(path) not in _READY or not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._db() as db:
@@ -212,25 +214,41 @@ class DossierStore:
                         found[(r["a"], r["b"])] = _pair(r)
         return [found[k] for k in sorted(found)]
 
-    def judgements_among(self, ids: Iterable[str]) -> list[Judgement]:
-        by_signature: dict[str, str] = {}
+    def judgements_among(self, ids: Iterable[str], new: Sequence[PersonMention] = ()) -> list[Judgement]:
+        by_signature: dict[str, str] = {signature(m): m.id for m in new}
         with self._db() as db:
             for batch in _chunks(ids):
                 query = f"SELECT id, signature FROM link_mentions WHERE id IN ({_marks(batch)})"
                 for r in db.execute(query, batch):
                     by_signature.setdefault(r[1], r[0])
-            rows: dict[int, sqlite3.Row] = {}
-            for batch in _chunks(sorted(by_signature)):
-                marks = _marks(batch)
-                query = f"SELECT * FROM judgements WHERE a_signature IN ({marks}) OR b_signature IN ({marks})"
-                rows.update((r["id"], r) for r in db.execute(query, batch + batch))
+            rows = self._judgement_rows(db, by_signature)
         out = []
-        for _id, r in sorted(rows.items()):
+        for r in rows:
             a, b = by_signature.get(r["a_signature"]), by_signature.get(r["b_signature"])
             if a and b and a != b:
                 x, y = pair_key(a, b)
                 out.append(Judgement(x, y, r["verdict"], r["by"], r["at"]))
         return out
+
+    @staticmethod
+    def _judgement_rows(db: sqlite3.Connection, signatures: Iterable[str]) -> list[sqlite3.Row]:
+        rows: dict[int, sqlite3.Row] = {}
+        for batch in _chunks(sorted(signatures)):
+            marks = _marks(batch)
+            query = f"SELECT * FROM judgements WHERE a_signature IN ({marks}) OR b_signature IN ({marks})"
+            rows.update((r["id"], r) for r in db.execute(query, batch + batch))
+        return [rows[k] for k in sorted(rows)]
+
+    def judged(self, new: Sequence[PersonMention]) -> list[str]:
+        mine = {signature(m) for m in new}
+        with self._db() as db:
+            rows = self._judgement_rows(db, mine)
+            others = {s for r in rows for s in (r["a_signature"], r["b_signature"])} - mine
+            found: set[str] = set()
+            for batch in _chunks(sorted(others)):
+                query = f"SELECT id FROM link_mentions WHERE signature IN ({_marks(batch)})"
+                found.update(r[0] for r in db.execute(query, batch))
+        return sorted(found - {m.id for m in new})
 
     def save(
         self,
@@ -262,12 +280,17 @@ class DossierStore:
                 [(k, m.id) for m, keys in new for k in keys],
             )
             db.executemany(
-                "INSERT OR REPLACE INTO link_pairs (a, b, decision, score, reasons) VALUES (?,?,?,?,?)",
-                [(p.a, p.b, p.decision, p.score, json.dumps(list(p.reasons))) for p in pairs],
+                "INSERT OR REPLACE INTO link_pairs (a, b, pair, decision, score, reasons)"
+                " VALUES (?,?,?,?,?,?)",
+                [
+                    (p.a, p.b, pair_id(p.a, p.b), p.decision, p.score, json.dumps(list(p.reasons)))
+                    for p in pairs
+                ],
             )
             db.executemany(
                 "UPDATE link_mentions SET dossier=? WHERE id=?", [(d, i) for i, d in assignment.items()]
             )
+            self.assigned.update(assignment)
             ids = list(assignment)
             for batch in _chunks(ids):
                 db.execute(f"DELETE FROM link_joins WHERE a IN ({_marks(batch)})", batch)
@@ -300,10 +323,19 @@ class DossierStore:
         return [{k: r[k] for k in ("a", "b", "verdict", "by", "at")} for r in rows]
 
     def all_judgements(self) -> list[Judgement]:
-        """Judgements attached to the current mentions, in history order."""
+        """Every judgement whose two mentions are linked now (by signature), in history order."""
         with self._db() as db:
-            ids = [r[0] for r in db.execute("SELECT id FROM link_mentions")]
-        return self.judgements_among(ids)
+            rows = db.execute(
+                "SELECT j.verdict, j.by, j.at, x.id AS a, y.id AS b FROM judgements j"
+                " JOIN link_mentions x ON x.signature = j.a_signature"
+                " JOIN link_mentions y ON y.signature = j.b_signature ORDER BY j.id"
+            ).fetchall()
+        out = []
+        for r in rows:
+            if r["a"] != r["b"]:
+                a, b = pair_key(r["a"], r["b"])
+                out.append(Judgement(a, b, r["verdict"], r["by"], r["at"]))
+        return out
 
     def linked_ids(self) -> set[str]:
         """Every mention id linked so far."""
@@ -362,25 +394,37 @@ class DossierStore:
         return out
 
     def remove_documents(self, shas: Iterable[str]) -> set[str]:
-        """Forget the mentions of these documents (reprocessed or gone); returns their dossiers.
+        """Forget the mentions of these documents (gone from the index); returns their dossiers."""
+        with self._db() as db:
+            ids = []
+            for batch in _chunks(shas):
+                query = f"SELECT id FROM link_mentions WHERE sha256 IN ({_marks(batch)})"
+                ids += [r[0] for r in db.execute(query, batch)]
+        return self.remove_mentions(ids)
+
+    def remove_mentions(self, ids: Iterable[str]) -> set[str]:
+        """Forget these mentions (a reprocessed document no longer has them); returns their dossiers.
 
         Their keys, pairs and joins go too; judgements stay (they are history).
         """
         touched: set[str] = set()
         with self._db() as db:
-            for batch in _chunks(shas):
-                marks = _marks(batch)
-                rows = db.execute(f"SELECT id, dossier FROM link_mentions WHERE sha256 IN ({marks})", batch)
-                found = [(r[0], r[1]) for r in rows]
-                ids = [i for i, _ in found]
-                touched.update(d for _, d in found)
-                for chunk in _chunks(ids):
-                    m = _marks(chunk)
-                    db.execute(f"DELETE FROM link_keys WHERE mention IN ({m})", chunk)
-                    db.execute(f"DELETE FROM link_pairs WHERE a IN ({m}) OR b IN ({m})", chunk + chunk)
-                    db.execute(f"DELETE FROM link_joins WHERE a IN ({m}) OR b IN ({m})", chunk + chunk)
-                    db.execute(f"DELETE FROM link_mentions WHERE id IN ({m})", chunk)
+            for chunk in _chunks(ids):
+                m = _marks(chunk)
+                touched.update(
+                    r[0] for r in db.execute(f"SELECT dossier FROM link_mentions WHERE id IN ({m})", chunk)
+                )
+                db.execute(f"DELETE FROM link_keys WHERE mention IN ({m})", chunk)
+                db.execute(f"DELETE FROM link_pairs WHERE a IN ({m}) OR b IN ({m})", chunk + chunk)
+                db.execute(f"DELETE FROM link_joins WHERE a IN ({m}) OR b IN ({m})", chunk + chunk)
+                db.execute(f"DELETE FROM link_mentions WHERE id IN ({m})", chunk)
         return touched
+
+    def find_pair(self, pair: str) -> PairScore | None:
+        """A stored pair by its id (as `athar review` prints it)."""
+        with self._db() as db:
+            row = db.execute("SELECT * FROM link_pairs WHERE pair=?", (pair,)).fetchone()
+        return _pair(row) if row else None
 
     def linked_documents(self) -> dict[str, set[str]]:
         """sha256 -> mention ids linked from it."""

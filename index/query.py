@@ -84,6 +84,8 @@ class PersonHit:
     why: tuple[str, ...]
     national_id: str | None = None
     doc_type: str | None = None
+    id: str | None = None  # the person entry's id
+    dossier: str | None = None  # the dossier the linker put it in, once linked
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -472,12 +474,19 @@ def person(
     born: str | int | None = None,
     place: str | None = None,
     size: int = 10,
+    sha256s: list[str] | None = None,
 ) -> tuple[PersonHit, ...]:
-    """Person records for a name in Arabic or Latin script, best first, each saying why it matched."""
+    """Person records for a name in Arabic or Latin script, best first, each saying why it matched.
+
+    ``sha256s`` limits the search to these documents (a saved search re-run on what was just ingested).
+    """
     settings = settings or load_settings()
     _check_size(size)
+    query = person_query(name, mother=mother, born=born, place=place)
+    if sha256s is not None:
+        query = {"bool": {"must": [query], "filter": [{"terms": {"sha256": sha256s}}]}}
     body = {
-        "query": person_query(name, mother=mother, born=born, place=place),
+        "query": query,
         "size": size,
         "_source": [
             "name",
@@ -489,6 +498,7 @@ def person(
             "page",
             "national_id",
             "doc_type",
+            "dossier",
         ],
     }
     with engine_errors():
@@ -509,6 +519,8 @@ def person(
                 why=_why(list(hit.get("matched_queries") or []), born),
                 national_id=src.get("national_id"),
                 doc_type=src.get("doc_type"),
+                id=str(hit.get("_id")),
+                dossier=src.get("dossier"),
             )
         )
     return tuple(hits)

@@ -159,6 +159,7 @@ def mappings(kind: str) -> dict[str, Any]:
             "title": _KEYWORD,
             "role": _KEYWORD,
             "facility": _KEYWORD,
+            "dossier": _KEYWORD,  # written by the linker (index/persons.py); added in place, no reindex
             "events": {
                 "type": "nested",
                 "properties": {

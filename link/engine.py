@@ -38,8 +38,12 @@ class LinkStore(Protocol):
     def links_among(self, ids: Iterable[str]) -> list[PairScore]:
         """Stored link/review pairs with both mentions among ``ids``."""
 
-    def judgements_among(self, ids: Iterable[str]) -> list[Judgement]:
-        """Judgements in force on pairs with both mentions among ``ids`` (history order)."""
+    def judgements_among(self, ids: Iterable[str], new: Sequence[PersonMention] = ()) -> list[Judgement]:
+        """Judgements on pairs with both mentions among ``ids`` (history order); ``new`` are mentions
+        among them not stored yet (a reprocessed document's: judgements may name them already)."""
+
+    def judged(self, new: Sequence[PersonMention]) -> list[str]:
+        """Stored mentions a judgement pairs with one of these (not stored yet) mentions."""
 
     def save(
         self,
@@ -118,7 +122,7 @@ def link_batch(store: LinkStore, batch: Sequence[PersonMention]) -> LinkReport:
                     pairs.append(score)
     linked_old = {p.a if p.a not in keys else p.b for p in pairs if p.decision == LINK}
     linked_old -= keys.keys()
-    touched = set(store.dossiers_of(linked_old).values())
+    touched = set(store.dossiers_of(linked_old | set(store.judged(new))).values())
     component = [m.id for m in new] + [i for i in store.members(touched) if i not in keys]
     pool.update(store.mentions(set(component) - pool.keys()))
     inside = set(component)
@@ -131,7 +135,7 @@ def link_batch(store: LinkStore, batch: Sequence[PersonMention]) -> LinkReport:
             cache[key] = compare(pool[x], pool[y]).decision == APART
         return cache[key]
 
-    result = cluster(component, links, store.judgements_among(component), kept_apart)
+    result = cluster(component, links, store.judgements_among(component, new), kept_apart)
     store.save([(m, keys[m.id]) for m in new], pairs, result.assignment, result.joins)
     return LinkReport(
         mentions=len(new),

@@ -44,9 +44,14 @@ class MemoryStore:
         found = {k for i in inside for k in self.by_mention.get(i, ())}
         return [self.pairs[k] for k in sorted(found) if k[0] in inside and k[1] in inside]
 
-    def judgements_among(self, ids: Iterable[str]) -> list[Judgement]:
-        inside = set(ids)
+    def judgements_among(self, ids: Iterable[str], new: Sequence[PersonMention] = ()) -> list[Judgement]:
+        inside = set(ids) | {m.id for m in new}
         return [j for j in self.history if j.a in inside and j.b in inside]
+
+    def judged(self, new: Sequence[PersonMention]) -> list[str]:
+        ids = {m.id for m in new}
+        partners = {j.b for j in self.history if j.a in ids} | {j.a for j in self.history if j.b in ids}
+        return sorted(p for p in partners - ids if p in self.by_id)
 
     def judge(self, judgement: Judgement) -> None:
         """Append a judgement to the history."""

@@ -15,7 +15,6 @@ from athar.arabic import normalize_digits
 from athar.records import Event, Person, Record
 from link.names import units
 
-
 FIRST_BIRTH_YEAR = 1890  # the oldest person a detention record of the 1970s-2020s can name
 LAST_BIRTH_YEAR = 2030
 

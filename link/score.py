@@ -145,7 +145,7 @@ def _corroborated(levels: dict[str, str], agreeing: int) -> bool:
         return False  # one digit off: the reviewer decides
     mother, year = levels["mother"], levels["birth_year"]
     if agreeing >= 2:  # first + father + family agree
-        return mother in (SAME, VARIANT) and year in (SAME, NEAR) or (mother == NEAR and year == SAME)
+        return (mother in (SAME, VARIANT) and year in (SAME, NEAR)) or (mother == NEAR and year == SAME)
     return mother in (SAME, VARIANT) and year == SAME  # a 2-part form: both exact
 
 
