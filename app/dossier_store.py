@@ -1,8 +1,9 @@
-"""The dossier store: linked mentions, blocking keys, scored pairs, joins, judgements, saved searches.
+"""The dossier store: linked mentions, blocking keys, scored pairs, joins and judgements.
 
 Every SQL statement about dossiers lives in this module (the documents' states live in
-:mod:`app.state`); :class:`DossierStore` implements :class:`link.engine.LinkStore` on SQLite in the
-state database (``data_dir/athar.db``), so a PostgreSQL backend is one more class here.
+:mod:`app.state`, saved searches in :mod:`app.watch_store`). :class:`DossierStore` implements
+:class:`link.engine.LinkStore` on SQLite in the state database (``data_dir/athar.db``), so a
+PostgreSQL backend is one more class here.
 
 Judgements are **append-only** history (who, when, verdict) and name their mentions twice: by id
 and by a *signature* (document, page and normalised name), so a judgement survives the document's
@@ -78,22 +79,6 @@ CREATE TABLE IF NOT EXISTS judgements (
 );
 CREATE INDEX IF NOT EXISTS judgements_a ON judgements(a_signature);
 CREATE INDEX IF NOT EXISTS judgements_b ON judgements(b_signature);
-CREATE TABLE IF NOT EXISTS saved_searches (
-    id TEXT PRIMARY KEY,
-    query TEXT NOT NULL,
-    by TEXT NOT NULL,
-    created TEXT NOT NULL,
-    notify TEXT
-);
-CREATE TABLE IF NOT EXISTS watch_hits (
-    search TEXT NOT NULL,
-    person TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    page INTEGER NOT NULL,
-    hit TEXT NOT NULL,
-    found_at TEXT NOT NULL,
-    PRIMARY KEY (search, person)
-) WITHOUT ROWID;
 """
 _READY: set[str] = set()
 _IN_CHUNK = 500  # ids per IN (...) list: SQLite's default limit on host parameters is 32766
@@ -124,23 +109,20 @@ def _marks(items: Sequence[Any]) -> str:
     return ",".join("?" * len(items))
 
 
-class DossierStore:
-    """Dossiers in SQLite. One connection per thread; every method is one transaction."""
+class SqliteTables:
+    """Tables in the SQLite state database. One connection per thread; every method is one transaction."""
+
+    schema = ""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        self.assigned: dict[str, str] = {}  # mention -> dossier written since the caller last took them
-        if str(path) not in _READY or not path.exists():
+        key = f"{path}:{type(self).__name__}"
+        if key not in _READY or not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._db() as db:
-                db.executescript(_SCHEMA)
-            _READY.add(str(path))
-
-    @classmethod
-    def sqlite(cls, path: Path) -> DossierStore:
-        """The store in the SQLite database at ``path``."""
-        return cls(path)
+                db.executescript(self.schema)
+            _READY.add(key)
 
     def _connection(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
@@ -168,6 +150,21 @@ class DossierStore:
         if db is not None:
             self._local.db = None
             db.close()
+
+
+class DossierStore(SqliteTables):
+    """Mentions, keys, pairs, joins and judgements in SQLite (:class:`link.engine.LinkStore`)."""
+
+    schema = _SCHEMA
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.assigned: dict[str, str] = {}  # mention -> dossier written since the caller last took them
+
+    @classmethod
+    def sqlite(cls, path: Path) -> DossierStore:
+        """The store in the SQLite database at ``path``."""
+        return cls(path)
 
     # ---------------------------------------------------------------- LinkStore
     def block(self, key: str, limit: int) -> list[str] | None:

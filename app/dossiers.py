@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.dossier_store import DossierStore
-from athar.errors import PermanentError
+from athar.errors import AtharError, PermanentError
 from athar.records import Analysis, ExtractedDocument
 from athar.settings import Settings
 from index.load import person_id
@@ -91,6 +91,19 @@ def link_documents(
         "linked %d new person records (%d links, %d to review)", report.mentions, report.links, report.reviews
     )
     return report
+
+
+def after_index(settings: Settings, docs: Sequence[ExtractedDocument]) -> LinkReport | None:
+    """The processing path's hook: link documents just indexed (a failure leaves them for `athar link`)."""
+    if not docs:
+        return None
+    try:
+        from index.client import make_client
+
+        return link_documents(settings, docs, client=make_client(settings))
+    except AtharError as exc:
+        log.warning("%d documents indexed but not linked [%s]; run `athar link`", len(docs), exc.code)
+        return None
 
 
 def link_pending(settings: Settings, client: Any) -> LinkReport:

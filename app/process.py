@@ -39,7 +39,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import steps
+from app import dossiers, steps, watchlist
 from app.corrections import apply_document
 from app.feed import DocumentJob, PageFeed
 from app.fixity import check_one
@@ -329,6 +329,8 @@ def process_batch(
     ocr()  # an unexpected error of the OCR task fails the run (documents stay pending)
     if any(s.state == INDEXED for s in summaries.values()):
         _quietly(steps.refresh_index, settings)
+        indexed = [s for s in documents.taken if summaries[s].state == INDEXED]
+        runner.step("saved-searches", lambda: watchlist.after_batch(settings, indexed))
     return [summaries[s] for s in documents.taken]
 
 
@@ -350,12 +352,14 @@ def _index(
     except PermanentError as exc:
         return [_quarantine(store, e.document.sha256, exc) for e in extracted]
     out: list[DocumentSummary] = []
+    indexed: list[ExtractedDocument] = []
     for doc, reused in group:
         sha256 = doc.document.sha256
         error = refused.get(sha256)
         if error is not None:
             out.append(_quarantine(store, sha256, error))
             continue
+        indexed.append(doc)
         summary = summarize(doc, INDEXED, ocr_reused=reused)
         store.record_result(sha256, summary.to_json())
         shutil.rmtree(settings.pages_dir / sha256, ignore_errors=True)  # rendered pages; the original stays
@@ -364,6 +368,7 @@ def _index(
         )
         out.append(summary)
     log.info("%d documents indexed in %.2fs", len(extracted), time.perf_counter() - began)
+    runner.step("link", lambda: dossiers.after_index(settings, indexed))  # incremental: app/dossiers.py
     return out
 
 

@@ -148,6 +148,8 @@ class Settings:
     web_editors: str | None = field(default=None, repr=False)  # "name:password,..." who may correct (web)
     public_url: str | None = None  # the web app's address as others reach it (links in exports, IIIF ids)
     signing_key: str | None = None  # path of an Ed25519 PEM private key that signs evidence packages
+    # Families' saved searches: new matches may be POSTed to the search's webhook (off by default)
+    watch_webhooks: bool = False
 
     @property
     def originals_dir(self) -> Path:
@@ -218,6 +220,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_editors=_str(env, "ATHAR_WEB_EDITORS", None),
         public_url=_str(env, "ATHAR_PUBLIC_URL", None),
         signing_key=_str(env, "ATHAR_SIGNING_KEY", None),
+        watch_webhooks=(_str(env, "ATHAR_WATCH_WEBHOOKS", "0") or "0") in ("1", "true", "yes"),
     )
 
 

@@ -1,9 +1,10 @@
 """Prefect face of processing: the `process-document` flow, and the Prefect :class:`Runner` that makes
 each step of a batch (:func:`app.process.process_batch`) a Prefect task run.
 
-A batch is three kinds of task run, not one per page: one ``ocr`` task, an ``analyze`` task per
+A batch is a few kinds of task run, not one per page: one ``ocr`` task, an ``analyze`` task per
 group of documents and an ``index`` task per group (retried by Prefect on RetryableError, with
-the backoff of ``ATHAR_RETRY_DELAYS``). Flow parameters are ids and flags only; settings are read
+the backoff of ``ATHAR_RETRY_DELAYS``), a ``link`` task per group (person dossiers) and one
+``saved-searches`` task at the end. Flow parameters are ids and flags only; settings are read
 inside the run (:func:`athar.settings.current_settings`).
 """
 
@@ -67,6 +68,9 @@ TASKS: dict[str, Any] = {
     "index": task(
         name="index", retry_condition_fn=only_retryable, cache_policy=NO_CACHE, persist_result=False
     )(_call),
+    # person dossiers: the indexed group linked incrementally; saved searches re-run after the batch
+    "link": task(name="link", cache_policy=NO_CACHE, persist_result=False)(_call),
+    "saved-searches": task(name="saved-searches", cache_policy=NO_CACHE, persist_result=False)(_call),
 }
 
 
