@@ -42,7 +42,13 @@ CSP = (
 )
 PAGE_SIZE = 10
 PUBLIC_PATHS = ("/static/", "/login")
-_NOT_FOUND_CODES = {"document_not_found", "page_not_found", "original_corrupted"}
+_NOT_FOUND_CODES = {
+    "document_not_found",
+    "page_not_found",
+    "original_corrupted",
+    "dossier_not_found",
+    "pair_not_found",
+}
 
 
 # ------------------------------------------------------------------ helpers
@@ -641,6 +647,10 @@ def create_app(
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_page(request: Request) -> HTMLResponse:
         return _html(request, "login.html", {"failed": False})
+
+    from web import dossiers
+
+    dossiers.register(app, settings, engine, _html, _page_view)  # dossiers, review, saved searches
 
     @app.get("/static/style.css", include_in_schema=False)
     def stylesheet() -> FileResponse:
