@@ -169,7 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for degraded in (False, True):
             kind = "degraded" if degraded else "clean"
             print(f"\n== quality, real OCR of {args.ocr_pages} rendered pages, {kind} ==")
-            for label, value in ocr_run(args.ocr_pages, degraded=degraded).rows():
+            result, counts = ocr_run(args.ocr_pages, degraded=degraded)
+            print(
+                f"  {counts['pages']} pages, {counts['rows']} persons written, "
+                f"{counts['read']} records read, {counts['matched']} matched to a written row"
+            )
+            for label, value in result.rows():
                 print(f"  {label:34} {value}")
     if args.skip_speed:
         return 0
