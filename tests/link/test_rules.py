@@ -117,3 +117,23 @@ def test_block_keys_survive_spelling_and_dots() -> None:
     assert set(block_keys(a)) & set(block_keys(b))
     c = person("c", "عبد الرحمن محمد الخطيب", national_id="٠١٠٢٠٣٠٤٠٥٠")
     assert "n:01020304050" in block_keys(c)
+
+
+def test_name_and_mother_without_a_year_go_to_review() -> None:
+    # a namesake with the same (common) mother's name and no year written must not join silently
+    a = person("a", "محمد أحمد الخطيب", mother="فاطمة", birth_date="1980")
+    b = person("b", "محمد أحمد الخطيب", mother="فاطمة")
+    assert compare(a, b).decision == REVIEW
+
+
+def test_same_national_id_with_conflicting_facts_goes_to_review_not_link() -> None:
+    a = person("a", "محمد أحمد الخطيب", mother="فاطمة", birth_date="1980", national_id="01020304050")
+    b = person("b", "محمد أحمد الخطيب", mother="فاطمة", birth_date="1985", national_id="01020304050")
+    result = compare(a, b)
+    assert result.decision == REVIEW and "conflict:same_id" in result.reasons
+
+
+def test_a_misread_birth_year_is_not_a_year() -> None:
+    a = person("a", "محمد أحمد الخطيب", mother="فاطمة", birth_date="7980")
+    assert a.birth_year is None
+    assert person("b", "محمد", birth_date="١٩٨٠").birth_year == 1980
