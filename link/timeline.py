@@ -147,7 +147,15 @@ def build(
             )
     longest = max(len(units(m.name)) for m in ordered) if ordered else 0
     names = [m.name for m in ordered if len(units(m.name)) == longest]
-    mothers = [first_unit(m.mother) for m in ordered]
+    mother_key = _most_common([normalize_arabic(first_unit(m.mother) or "") or None for m in ordered])
+    mother = next(
+        (
+            m.mother
+            for m in ordered
+            if m.mother and normalize_arabic(first_unit(m.mother) or "") == mother_key
+        ),
+        None,
+    )
     if pending:
         review = "pending"
     elif len(ordered) <= 1:
@@ -159,7 +167,7 @@ def build(
     return Dossier(
         id=dossier,
         name=_most_common(names) or "",
-        mother=_most_common(mothers),
+        mother=mother,  # as written in a record that says the commonest mother's name
         birth_year=_most_common([m.birth_year for m in ordered]),
         mentions=ordered,
         events=tuple(sorted(events, key=_event_key)),
