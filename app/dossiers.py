@@ -34,6 +34,7 @@ from link.timeline import Dossier, build
 log = logging.getLogger(__name__)
 
 MAX_REVIEWER_CHARS = 100
+FLUSH_EVERY = 2000  # dossier ids written to the index in batches this size while linking the whole index
 
 
 class DossierNotFoundError(PermanentError):
@@ -126,6 +127,8 @@ def link_pending(settings: Settings, client: Any) -> LinkReport:
             continue
         sources = person_sources(client, settings, new)
         report = report + link_batch(store, [from_index(i, sources[i]) for i in sorted(sources)])
+        if len(store.assigned) >= FLUSH_EVERY:
+            _flush(store, settings, client)
     _flush(store, settings, client)
     log.info("linked %d person records (%d forgotten)", report.mentions, len(gone))
     return report
