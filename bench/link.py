@@ -152,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--store", choices=("memory", "sqlite"), default="sqlite")
     parser.add_argument("--ocr-pages", type=int, default=0, help="also link OCR of this many rendered pages")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true", help="no generated-text quality runs")
     parser.add_argument("--dev", action="store_true", help="the development seed instead of the held-out one")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -161,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed = DEV_SEED if args.dev else HELD_OUT_SEED
     label = "development" if args.dev else "held-out"
     print(f"store: {args.store}; {label} seed {seed}; {args.people} generated people")
-    for level in ("text", "clean", "degraded"):
+    for level in () if args.skip_quality else ("text", "clean", "degraded"):
         result = quality(args.people, level, args.store, seed)
         print(f"\n== quality, {level} ==")
         for label, value in result.rows():
