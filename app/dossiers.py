@@ -105,6 +105,9 @@ def after_index(settings: Settings, docs: Sequence[ExtractedDocument]) -> LinkRe
     except AtharError as exc:
         log.warning("%d documents indexed but not linked [%s]; run `athar link`", len(docs), exc.code)
         return None
+    except Exception as exc:  # a linking fault must not undo an ingest: the documents are indexed
+        log.error("%d documents indexed but not linked (%s); run `athar link`", len(docs), type(exc).__name__)
+        return None
 
 
 def link_pending(settings: Settings, client: Any) -> LinkReport:

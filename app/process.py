@@ -74,6 +74,8 @@ def ocr_executor(jobs: int) -> ProcessPoolExecutor:
         return pool
 
 
+
+
 def warm_up(settings: Settings) -> None:
     """Start what a batch needs before its first page is ready (idempotent, returns at once).
 
@@ -368,7 +370,8 @@ def _index(
         )
         out.append(summary)
     log.info("%d documents indexed in %.2fs", len(extracted), time.perf_counter() - began)
-    runner.step("link", lambda: dossiers.after_index(settings, indexed))  # incremental: app/dossiers.py
+    if indexed:
+        runner.step("link", lambda: dossiers.after_index(settings, indexed))  # incremental: app/dossiers.py
     return out
 
 
