@@ -200,6 +200,9 @@ def after_batch(settings: Settings, sha256s: Sequence[str]) -> int:
             exc.code,
         )
         return 0
+    except Exception as exc:  # a fault here must not undo an ingest: the documents are indexed
+        log.error("saved searches not re-run on %d documents (%s)", len(sha256s), type(exc).__name__)
+        return 0
     if found:
         log.info("saved searches: %d new matches in %s", len(found), ",".join(short(s) for s in sha256s[:5]))
     return len(found)
