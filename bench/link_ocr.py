@@ -9,6 +9,7 @@ NLP stage, and linked. Each person record the NLP stage found is matched to the 
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 from pathlib import Path
@@ -149,7 +150,7 @@ def _match(found: list[Any], rows: list[dict[str, str]], keys: list[int], fresh:
     return out
 
 
-def run(n_pages: int, *, degraded: bool) -> tuple[LinkScore, dict[str, int]]:
+def run(n_pages: int, *, degraded: bool, dump: Path | None = None) -> tuple[LinkScore, dict[str, int]]:
     """Draw about ``n_pages`` pages, read them with the OCR and NLP stages, link them, score; also
     counts of pages, rows written, records read and records matched to a row."""
     from app.dossiers import mentions_of
@@ -176,6 +177,15 @@ def run(n_pages: int, *, degraded: bool) -> tuple[LinkScore, dict[str, int]]:
             doc = ExtractedDocument(doc.document, doc.pages, doc.failures, analyze_pages(doc.pages, settings))
             found = mentions_of(doc)
             written += len(rows)
+            if dump is not None:
+                with dump.open("a", encoding="utf-8") as out:
+                    for m in found:
+                        out.write(
+                            json.dumps(
+                                {"mention": m.to_json(), "rows": rows, "keys": keys}, ensure_ascii=False
+                            )
+                        )
+                        out.write("\n")
             truth.update(_match(found, rows, keys, fresh))
             link_batch(store, found)
     traps = []

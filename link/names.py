@@ -9,7 +9,8 @@ Everything here works on Arabic script as written; candidates are never found by
 * :func:`rasm` — a unit's letters without their dots (ب/ت/ث/ن/ي, ج/ح/خ, د/ذ, ر/ز, س/ش, ص/ض,
   ط/ظ, ع/غ, ف/ق share a shape): what OCR confuses most, so blocking and near matches use it.
 * :func:`compare_units` — how two units agree: ``same``, ``variant`` (the same letters but for dots,
-  or a close consonant), ``near`` (one other letter substituted, OCR-like) or ``differ``.
+  or a close consonant), ``near`` (one other letter substituted, OCR-like), ``partial`` (one letter
+  more or less: a dropped letter, or another name such as محمد/محمود) or ``differ``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from athar.arabic import NAMES_NOT_ARTICLE, normalize_arabic, skeleton
 SAME = "same"
 VARIANT = "variant"
 NEAR = "near"
+PARTIAL = "partial"  # one letter more or less: OCR drops faint letters (محمد read حمد)
 DIFFER = "differ"
 MISSING = "missing"
 
@@ -53,6 +55,7 @@ _DOTLESS = str.maketrans(
         "ؤ": "و",
     }
 )
+PARTIAL_MIN_LETTERS = 3  # a letter missing from a 3-letter name still leaves two to compare
 NEAR_MIN_LETTERS = 4  # one letter in a shorter name changes it into another common name (علي/على)
 
 
@@ -116,6 +119,14 @@ def unit_skeleton(unit: str) -> str:
     return skeleton(unit).replace(" ", "")
 
 
+def _one_deletion(a: str, b: str) -> bool:
+    """Whether the longer of ``a`` and ``b`` is the shorter with one letter more."""
+    short, long_ = sorted((a, b), key=len)
+    if len(long_) != len(short) + 1:
+        return False
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
 def _one_substitution(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` have the same length and differ in exactly one letter.
 
@@ -138,6 +149,8 @@ def compare_units(a: str | None, b: str | None) -> str:
         return VARIANT  # the same letters but for their dots (عبدالرحمن misread عثدالرحمن too)
     if min(len(ka), len(kb)) >= NEAR_MIN_LETTERS and _one_substitution(rasm(a), rasm(b)):
         return NEAR
+    if min(len(ka), len(kb)) >= PARTIAL_MIN_LETTERS and _one_deletion(rasm(a), rasm(b)):
+        return PARTIAL  # not the same name (محمد/محمود are brothers' names), not a proof of another either
     return DIFFER
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from athar.arabic import normalize_arabic
 from link.mention import NameParts, PersonMention, name_parts
-from link.names import DIFFER, MISSING, NEAR, SAME, VARIANT, compare_units, first_unit
+from link.names import DIFFER, MISSING, NEAR, PARTIAL, SAME, VARIANT, compare_units, first_unit
 
 LINK = "link"
 REVIEW = "review"
@@ -170,8 +170,8 @@ def compare(a: PersonMention, b: PersonMention) -> PairScore:
     good = (SAME, VARIANT)
     first_ok = levels["first"] in good or (levels["first"] == NEAR and levels["national_id"] == SAME)
     agreeing = sum(levels[f] in good for f in ("father", "grandfather", "family"))
-    near = sum(levels[f] == NEAR for f in ("father", "grandfather", "family"))
-    if not (first_ok or levels["first"] == NEAR) or agreeing + near == 0:
+    near = sum(levels[f] in (NEAR, PARTIAL) for f in ("father", "grandfather", "family"))
+    if not (first_ok or levels["first"] in (NEAR, PARTIAL)) or agreeing + near == 0:
         if levels["national_id"] == SAME:
             return PairScore(a.id, b.id, REVIEW, evidence, (*reasons, "name:conflict"))
         return PairScore(a.id, b.id, APART, 0.0, reasons)
@@ -185,7 +185,13 @@ def compare(a: PersonMention, b: PersonMention) -> PairScore:
 def describe(reason: str) -> str:
     """A reason in words (English), for pages and the CLI."""
     field, _, level = reason.partition(":")
-    words = {SAME: "same", VARIANT: "spelling variant", NEAR: "one letter off", DIFFER: "differs"}
+    words = {
+        SAME: "same",
+        VARIANT: "spelling variant",
+        NEAR: "one letter off",
+        PARTIAL: "one letter more or less",
+        DIFFER: "differs",
+    }
     if reason == "evidence:name_only":
         return "only the name agrees"
     if reason == "name:conflict":
