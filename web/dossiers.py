@@ -248,7 +248,7 @@ def register(
             )
         return html(
             request,
-            "review.html",
+            "pairs.html",
             {"items": items, "done": done or "", "who": getattr(request.state, "who", "")},
         )
 
