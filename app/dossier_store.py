@@ -167,12 +167,14 @@ class DossierStore(SqliteTables):
         return cls(path)
 
     # ---------------------------------------------------------------- LinkStore
-    def block(self, key: str, limit: int) -> list[str] | None:
+    def blocks(self, keys: Sequence[str], limit: int) -> dict[str, list[str] | None]:
+        found: dict[str, list[str]] = {k: [] for k in keys}
         with self._db() as db:
-            rows = db.execute(
-                "SELECT mention FROM link_keys WHERE key=? LIMIT ?", (key, limit + 1)
-            ).fetchall()
-        return None if len(rows) > limit else [r[0] for r in rows]
+            for batch in _chunks(keys):
+                query = f"SELECT key, mention FROM link_keys WHERE key IN ({_marks(batch)})"
+                for key, mention in db.execute(query, batch):
+                    found[key].append(mention)
+        return {k: (None if len(v) > limit else v) for k, v in found.items()}
 
     def mentions(self, ids: Iterable[str]) -> dict[str, PersonMention]:
         out: dict[str, PersonMention] = {}

@@ -23,8 +23,8 @@ from link.score import APART, LINK, PairScore, compare
 class LinkStore(Protocol):
     """What the linker needs from a store of mentions, links, judgements and dossiers."""
 
-    def block(self, key: str, limit: int) -> list[str] | None:
-        """Mention ids under a blocking key; None when more than ``limit`` share it."""
+    def blocks(self, keys: Sequence[str], limit: int) -> dict[str, list[str] | None]:
+        """Mention ids under each blocking key (in one read); None for a key more than ``limit`` share."""
 
     def mentions(self, ids: Iterable[str]) -> dict[str, PersonMention]:
         """The stored mentions with these ids."""
@@ -80,8 +80,9 @@ def _candidates(
     """New mention id -> ids sharing a key with it (stored or in the batch); and keys skipped."""
     blocks: dict[str, list[str]] = {}
     common = 0
-    for key in dict.fromkeys(k for m in new for k in keys[m.id]):
-        found = store.block(key, MAX_BLOCK)
+    for key, found in store.blocks(
+        list(dict.fromkeys(k for m in new for k in keys[m.id])), MAX_BLOCK
+    ).items():
         if found is None:
             common += 1
             continue

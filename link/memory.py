@@ -18,7 +18,7 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.by_id: dict[str, PersonMention] = {}
-        self.blocks: dict[str, list[str]] = {}
+        self.by_key: dict[str, list[str]] = {}
         self.pairs: dict[tuple[str, str], PairScore] = {}
         self.by_mention: dict[str, set[tuple[str, str]]] = {}
         self.history: list[Judgement] = []
@@ -26,9 +26,12 @@ class MemoryStore:
         self.dossier_members: dict[str, set[str]] = {}
         self.joins: dict[tuple[str, str], Join] = {}
 
-    def block(self, key: str, limit: int) -> list[str] | None:
-        found = self.blocks.get(key, [])
-        return None if len(found) > limit else list(found)
+    def blocks(self, keys: Sequence[str], limit: int) -> dict[str, list[str] | None]:
+        out: dict[str, list[str] | None] = {}
+        for key in keys:
+            found = self.by_key.get(key, [])
+            out[key] = None if len(found) > limit else list(found)
+        return out
 
     def mentions(self, ids: Iterable[str]) -> dict[str, PersonMention]:
         return {i: self.by_id[i] for i in ids if i in self.by_id}
@@ -68,7 +71,7 @@ class MemoryStore:
         for mention, keys in new:
             self.by_id[mention.id] = mention
             for key in keys:
-                self.blocks.setdefault(key, []).append(mention.id)
+                self.by_key.setdefault(key, []).append(mention.id)
         for p in pairs:
             self.pairs[(p.a, p.b)] = p
             self.by_mention.setdefault(p.a, set()).add((p.a, p.b))
