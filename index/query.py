@@ -98,7 +98,6 @@ class PersonHit:
             "page": self.page,
             "score": round(self.score, 3),
             "why": list(self.why),
-            "dossier": self.dossier,
         }
 
 
