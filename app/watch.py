@@ -100,7 +100,7 @@ def _watch(settings: Settings, bucket_url: str | None, max_documents: int, runne
         pending = pending_documents(store, max_documents)
         log.info("watch: %d documents pending from earlier runs", len(pending))
         batch = _batch(pending, bucket, store, settings, intaken, max_documents)
-        summaries.extend(process_batch(batch, settings, runner=runner))
+        summaries.extend(process_batch(batch, settings, runner=runner, pending_only=True))
         log.info(
             "watch: %d objects taken in (%d new documents), %d documents processed",
             len(intaken),
