@@ -281,6 +281,15 @@ class SqliteStateStore:
             )
         return taken
 
+    def pending(self, limit: int) -> list[str]:
+        """Up to ``limit`` documents a worker could claim now (received, or an expired claim)."""
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT sha256 FROM documents WHERE {_PENDING} ORDER BY first_seen, sha256 LIMIT ?",
+                (time.time(), limit),
+            ).fetchall()
+        return [r["sha256"] for r in rows]
+
     def renew(self, sha256s: list[str], worker: str, lease_seconds: float) -> list[str]:
         """Extend ``worker``'s claims on these documents; returns the ones it still holds."""
         until = time.time() + lease_seconds
@@ -542,6 +551,7 @@ class StateStore(Protocol):
         self, sha256: str, worker: str, lease_seconds: float, *, pending_only: bool = False
     ) -> bool: ...
     def claim_pending(self, worker: str, lease_seconds: float, limit: int) -> list[str]: ...
+    def pending(self, limit: int) -> list[str]: ...
     def renew(self, sha256s: list[str], worker: str, lease_seconds: float) -> list[str]: ...
     def document(self, sha256: str) -> DocumentState | None: ...
     def documents(self, state: str | None = None) -> list[DocumentState]: ...

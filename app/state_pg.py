@@ -201,6 +201,14 @@ class PostgresStateStore:
             ).fetchall()
         return [r["sha256"] for r in sorted(rows, key=lambda r: (r["first_seen"], r["sha256"]))]
 
+    def pending(self, limit: int) -> list[str]:
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT sha256 FROM documents WHERE {_PENDING} ORDER BY first_seen, sha256 LIMIT %s",
+                (limit,),
+            ).fetchall()
+        return [r["sha256"] for r in rows]
+
     def renew(self, sha256s: list[str], worker: str, lease_seconds: float) -> list[str]:
         if not sha256s:
             return []

@@ -162,7 +162,7 @@ class Settings:
     # postgresql://… (it may hold a password, so it is a secret); None: SQLite in the data dir
     state_url: str | None = field(default=None, repr=False)
     store_url: str | None = None  # originals and OCR cache: None: data_dir; s3://bucket/prefix: shared
-    fanout: str = "local"  # "local": the watcher processes in-process; "deployments": a flow run per document
+    fanout: str = "local"  # "local": the watcher processes what it takes in; "workers": workers claim it
     lease_seconds: float = 120.0  # a claim on a document lasts this long unless renewed (a third of it)
     worker_name: str | None = None  # the claimant's name in the state store; None: host:pid
     cluster_name: str = "athar"  # embedded search node: cluster to form or join
@@ -277,7 +277,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         signing_key=_str(env, "ATHAR_SIGNING_KEY", None),
         state_url=_str(env, "ATHAR_STATE_URL", None),
         store_url=_str(env, "ATHAR_STORE_URL", None),
-        fanout=_choice(env, "ATHAR_FANOUT", base.fanout, ("local", "deployments")),
+        fanout=_choice(env, "ATHAR_FANOUT", base.fanout, ("local", "workers")),
         lease_seconds=max(1.0, _float(env, "ATHAR_LEASE_SECONDS", base.lease_seconds)),
         worker_name=_str(env, "ATHAR_WORKER_NAME", None),
         cluster_name=_str(env, "ATHAR_CLUSTER_NAME", base.cluster_name) or base.cluster_name,

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "index",
     "up",
     "watch",
+    "work",
     "status",
     "reprocess",
     "verify",

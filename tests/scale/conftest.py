@@ -21,3 +21,15 @@ def postgres() -> Iterator[str]:
 def state_url(postgres: str) -> str:
     """A fresh, empty database for one test."""
     return create_database(postgres, f"t{uuid.uuid4().hex[:12]}")
+
+
+# The flows tests' real engines: settings on a temp dir, the Prefect test server, a search node, S3.
+from tests.flows.conftest import (  # noqa: E402
+    pipeline_settings,
+    prefect_harness,
+    s3_server,
+    search_node,
+    settings,
+)
+
+__all__ = ["pipeline_settings", "prefect_harness", "s3_server", "search_node", "settings"]
