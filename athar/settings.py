@@ -168,6 +168,8 @@ class Settings:
     cluster_name: str = "athar"  # embedded search node: cluster to form or join
     node_name: str | None = None  # embedded search node's name; None: athar-node
     seed_hosts: tuple[str, ...] = ()  # host:transport_port of other nodes; empty: a single-node cluster
+    cluster_managers: tuple[str, ...] = ()  # names of the nodes that bootstrap a new cluster
+    node_transport_port: int = 0  # embedded node's transport port (peers' seed hosts name it); 0: any free
     index_replicas: int = 0  # replicas of each index shard (1 or more on a cluster)
 
     @property
@@ -283,6 +285,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cluster_name=_str(env, "ATHAR_CLUSTER_NAME", base.cluster_name) or base.cluster_name,
         node_name=_str(env, "ATHAR_NODE_NAME", None),
         seed_hosts=_words(env, "ATHAR_SEED_HOSTS"),
+        cluster_managers=_words(env, "ATHAR_CLUSTER_MANAGERS"),
+        node_transport_port=_int(env, "ATHAR_NODE_TRANSPORT_PORT", base.node_transport_port),
         index_replicas=max(0, _int(env, "ATHAR_INDEX_REPLICAS", base.index_replicas)),
     )
 
