@@ -59,6 +59,19 @@ CREATE TABLE IF NOT EXISTS versions (
     processed_at TEXT NOT NULL,
     summary TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS skipped (
+    bucket TEXT NOT NULL,
+    object_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (bucket, object_key)
+);
+CREATE TABLE IF NOT EXISTS integrity (
+    sha256 TEXT PRIMARY KEY,
+    problem TEXT NOT NULL,
+    detected TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
     flow TEXT NOT NULL,
@@ -316,3 +329,82 @@ class PostgresStateStore:
         with self._connect() as db:
             rows = db.execute("SELECT * FROM runs ORDER BY started DESC LIMIT %s", (limit,)).fetchall()
         return [{**r, "summary": json.loads(r["summary"]) if r["summary"] else None} for r in rows]
+
+    def mark_crashed(self, flow: str) -> list[str]:
+        with self._connect() as db:
+            rows = db.execute(
+                "UPDATE runs SET status='crashed', finished=%s WHERE flow=%s AND status='running'"
+                " RETURNING id",
+                (now_iso(), flow),
+            ).fetchall()
+        return [r["id"] for r in rows]
+
+    # objects of the bucket that are not taken in
+    def sync_skipped(self, bucket: str, skipped: dict[str, str], present: set[str]) -> list[str]:
+        with self._connect() as db:
+            known = {
+                r["object_key"]: r["reason"]
+                for r in db.execute("SELECT object_key, reason FROM skipped WHERE bucket=%s", (bucket,))
+            }
+            for key in set(known) - set(skipped) - present:
+                db.execute("DELETE FROM skipped WHERE bucket=%s AND object_key=%s", (bucket, key))
+            new = [k for k, reason in skipped.items() if known.get(k) != reason]
+            for key in new:
+                self._put_skipped(db, bucket, key, "", skipped[key])
+        return new
+
+    @staticmethod
+    def _put_skipped(
+        db: psycopg.Connection[Any], bucket: str, key: str, fingerprint: str, reason: str
+    ) -> None:
+        db.execute(
+            "INSERT INTO skipped (bucket, object_key, fingerprint, reason, first_seen)"
+            " VALUES (%s,%s,%s,%s,%s)"
+            " ON CONFLICT (bucket, object_key) DO UPDATE SET fingerprint=EXCLUDED.fingerprint,"
+            " reason=EXCLUDED.reason, first_seen=EXCLUDED.first_seen",
+            (bucket, key, fingerprint, reason, now_iso()),
+        )
+
+    def add_skipped(self, bucket: str, key: str, fingerprint: str, reason: str) -> bool:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT fingerprint, reason FROM skipped WHERE bucket=%s AND object_key=%s", (bucket, key)
+            ).fetchone()
+            if row and (row["fingerprint"], row["reason"]) == (fingerprint, reason):
+                return False
+            self._put_skipped(db, bucket, key, fingerprint, reason)
+        return True
+
+    def clear_skipped(self, bucket: str, key: str) -> None:
+        with self._connect() as db:
+            db.execute("DELETE FROM skipped WHERE bucket=%s AND object_key=%s", (bucket, key))
+
+    def skipped_versions(self, bucket: str) -> dict[str, str]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT object_key, fingerprint FROM skipped WHERE bucket=%s", (bucket,)
+            ).fetchall()
+        return {r["object_key"]: r["fingerprint"] for r in rows}
+
+    def skipped(self) -> list[dict[str, Any]]:
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM skipped ORDER BY first_seen, object_key").fetchall()
+        return [dict(r) for r in rows]
+
+    # fixity
+    def record_integrity_failure(self, sha256: str, problem: str) -> bool:
+        with self._connect() as db:
+            cur = db.execute(
+                "INSERT INTO integrity (sha256, problem, detected) VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
+                (sha256, problem, now_iso()),
+            )
+            return cur.rowcount == 1
+
+    def clear_integrity_failure(self, sha256: str) -> bool:
+        with self._connect() as db:
+            return db.execute("DELETE FROM integrity WHERE sha256=%s", (sha256,)).rowcount == 1
+
+    def integrity_failures(self) -> list[dict[str, Any]]:
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM integrity ORDER BY detected, sha256").fetchall()
+        return [dict(r) for r in rows]

@@ -137,6 +137,8 @@ def _run_workers(settings: object, count: int, api: str) -> float:
         "ATHAR_DATA_DIR": str(settings.data_dir),
         "ATHAR_INBOX": settings.inbox,
         "ATHAR_SEARCH_URL": settings.search_url,
+        "ATHAR_SEARCH_PASSWORD": settings.search_password or "",
+        "ATHAR_SETTLE_SECONDS": "0",
         "ATHAR_INDEX_PREFIX": settings.index_prefix,
         "ATHAR_FANOUT": "workers",
         "ATHAR_JOBS": "1",
@@ -169,7 +171,10 @@ def workers(pages: int, counts: list[int]) -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="athar-scale-"))
     paths = make_scans(pages, tmp)
+    import secrets
+
     base = load_settings().with_(fanout="workers", jobs=1)
+    base = base.with_(search_password=base.search_password or secrets.token_urlsafe(24))
     status = node.start(base, node_dir=tmp / "node", port=node.free_port(), heap="512m")
     try:
         with prefect_test_harness(server_startup_timeout=120):

@@ -109,6 +109,8 @@ def _env(cluster: Cluster, state_url: str, s3: str, api: str, data_dir: Path, bu
         "ATHAR_S3_SECRET": S3_SECRET,
         "ATHAR_S3_REGION": "us-east-1",
         "ATHAR_SEARCH_URL": settings.search_url,
+        "ATHAR_SEARCH_PASSWORD": settings.search_password or "",  # the nodes' (tests/conftest.py)
+        "ATHAR_SETTLE_SECONDS": "0",
         "ATHAR_INDEX_PREFIX": settings.index_prefix,
         "ATHAR_FANOUT": "workers",
         "ATHAR_JOBS": "1",
