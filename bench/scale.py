@@ -173,7 +173,7 @@ def workers(pages: int, counts: list[int]) -> None:
     paths = make_scans(pages, tmp)
     import secrets
 
-    base = load_settings().with_(fanout="workers", jobs=1)
+    base = load_settings().with_(fanout="workers", jobs=1, settle_seconds=0.0)
     base = base.with_(search_password=base.search_password or secrets.token_urlsafe(24))
     status = node.start(base, node_dir=tmp / "node", port=node.free_port(), heap="512m")
     try:
