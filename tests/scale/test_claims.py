@@ -109,3 +109,21 @@ def test_claim_for_reprocessing_respects_only_live_claims(store: StateStore) -> 
     store.set_state(sha, RECEIVED)
     assert store.document(sha).worker is None  # type: ignore[union-attr]
     assert store.claim(other, "x", 60)
+
+
+def test_both_backends_keep_runs_skipped_objects_and_integrity_alike(store: StateStore) -> None:
+    (sha,) = _fill(store, 1)
+    store.start_run("r1", "watch-bucket")
+    assert store.mark_crashed("watch-bucket") == ["r1"]
+    assert store.last_runs(1)[0]["status"] == "crashed"
+    assert store.add_skipped("inbox", "a link", "fp1", "symlink")
+    assert not store.add_skipped("inbox", "a link", "fp1", "symlink")  # already recorded
+    assert store.skipped_versions("inbox") == {"a link": "fp1"}
+    assert store.sync_skipped("inbox", {"fifo": "not a regular file"}, set()) == ["fifo"]
+    assert [r["object_key"] for r in store.skipped()] == ["fifo"]  # the link is gone from the bucket
+    store.clear_skipped("inbox", "fifo")
+    assert store.skipped() == []
+    assert store.record_integrity_failure(sha, "altered")
+    assert not store.record_integrity_failure(sha, "altered")
+    assert [r["sha256"] for r in store.integrity_failures()] == [sha]
+    assert store.clear_integrity_failure(sha) and store.integrity_failures() == []
