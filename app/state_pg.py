@@ -72,6 +72,18 @@ CREATE TABLE IF NOT EXISTS integrity (
     problem TEXT NOT NULL,
     detected TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS corrections (
+    sha256 TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (sha256, version)
+);
+CREATE OR REPLACE FUNCTION athar_corrections_append_only() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN RAISE EXCEPTION 'corrections are append-only'; END $$;
+DROP TRIGGER IF EXISTS corrections_append_only ON corrections;
+CREATE TRIGGER corrections_append_only BEFORE UPDATE OR DELETE ON corrections
+FOR EACH ROW EXECUTE FUNCTION athar_corrections_append_only();
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
     flow TEXT NOT NULL,
@@ -86,6 +98,7 @@ _PENDING = f"(state='received' OR (state='processing' AND (lease_until IS NULL O
 _NOT_HELD_BY_OTHERS = (
     f"NOT (state='processing' AND lease_until IS NOT NULL AND lease_until >= {_NOW} AND worker <> %(worker)s)"
 )
+_VERSION_TRIES = 20  # numbering a correction: tries when other writers take the same version
 _SCHEMA_LOCK = 72_616_872  # pg_advisory_xact_lock key: one process creates the tables at a time
 
 
@@ -408,3 +421,34 @@ class PostgresStateStore:
         with self._connect() as db:
             rows = db.execute("SELECT * FROM integrity ORDER BY detected, sha256").fetchall()
         return [dict(r) for r in rows]
+
+    # corrections (append-only: a trigger refuses updates and deletes)
+    def add_correction(self, sha256: str, record: dict[str, Any]) -> dict[str, Any]:
+        import psycopg
+
+        for _ in range(_VERSION_TRIES):
+            try:
+                with self._connect() as db:
+                    row = db.execute(
+                        "SELECT COALESCE(MAX(version), 0) AS v FROM corrections WHERE sha256=%s", (sha256,)
+                    ).fetchone()
+                    stored = {**record, "sha256": sha256, "version": int(row["v"] if row else 0) + 1}
+                    db.execute(
+                        "INSERT INTO corrections (sha256, version, at, record) VALUES (%s,%s,%s,%s)",
+                        (sha256, stored["version"], stored.get("at") or now_iso(), json.dumps(stored)),
+                    )
+                return stored
+            except psycopg.errors.UniqueViolation:
+                continue  # another worker took this version number: take the next one
+        raise StorageError("the corrections table is too busy to number a new correction; retry.")
+
+    def corrections(self, sha256: str | None = None) -> list[dict[str, Any]]:
+        query = "SELECT record FROM corrections" + (" WHERE sha256=%s" if sha256 else "")
+        with self._connect() as db:
+            rows = db.execute(query + " ORDER BY sha256, version", (sha256,) if sha256 else ()).fetchall()
+        return [json.loads(r["record"]) for r in rows]
+
+    def corrected_documents(self) -> list[str]:
+        with self._connect() as db:
+            rows = db.execute("SELECT DISTINCT sha256 FROM corrections ORDER BY sha256").fetchall()
+        return [r["sha256"] for r in rows]

@@ -127,3 +127,12 @@ def test_both_backends_keep_runs_skipped_objects_and_integrity_alike(store: Stat
     assert not store.record_integrity_failure(sha, "altered")
     assert [r["sha256"] for r in store.integrity_failures()] == [sha]
     assert store.clear_integrity_failure(sha) and store.integrity_failures() == []
+
+
+def test_both_backends_keep_corrections_append_only(store: StateStore) -> None:
+    (sha,) = _fill(store, 1)
+    first = store.add_correction(sha, {"field": "name", "value": "أ"})
+    second = store.add_correction(sha, {"field": "name", "value": "ب"})
+    assert (first["version"], second["version"]) == (1, 2)
+    assert [c["value"] for c in store.corrections(sha)] == ["أ", "ب"]
+    assert store.corrected_documents() == [sha]
