@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from app import shared_store
 from athar import PIPELINE_VERSION
 from athar.log import short
 from athar.records import OcrPage
@@ -85,6 +86,8 @@ def ocr_page_from_json(data: dict[str, Any]) -> OcrPage:
 def read_cached_page(settings: Settings, sha256: str, page: int) -> OcrPage | None:
     """The cached OCR of a page, or None if absent or unreadable (then it is recognised again)."""
     path = ocr_cache_path(settings, sha256, page)
+    if not path.exists() and not shared_store.fetch(settings, _shared_key(path), path):
+        return None
     try:
         return ocr_page_from_json(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
@@ -102,19 +105,30 @@ def write_cached_page(settings: Settings, page: OcrPage) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(page.to_json(), out, ensure_ascii=False)
     os.replace(tmp, path)
+    shared_store.publish(settings, _shared_key(path), path)
     return path
+
+
+def _shared_key(path: Path) -> str:
+    """A cached page's key in the shared store: ``ocr-cache/<sha256>/<file>``."""
+    return f"ocr-cache/{path.parent.name}/{path.name}"
 
 
 def forget_cached_pages(settings: Settings, sha256: str, pages: list[int] | None = None) -> int:
     """Delete cached OCR (all pages, or some) of a document under the current key; returns how many."""
     removed = 0
     folder = ocr_cache_dir(settings, sha256)
+    suffix = f"-{ocr_cache_key(settings)}.json"
     targets = (
         [ocr_cache_path(settings, sha256, p) for p in pages]
         if pages is not None
-        else sorted(folder.glob(f"p*-{ocr_cache_key(settings)}.json"))
+        else sorted(
+            {*folder.glob(f"p*{suffix}")}
+            | {folder / n for n in shared_store.names(settings, f"ocr-cache/{sha256}") if n.endswith(suffix)}
+        )
     )
     for path in targets:
+        shared_store.remove(settings, _shared_key(path))
         if path.exists():
             path.unlink()
             removed += 1

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from app import shared_store
 from athar.errors import PermanentError, StorageError
 from athar.log import short
 from athar.private import private_dir
@@ -32,6 +33,11 @@ class OriginalCorruptedError(PermanentError):
 def original_path(settings: Settings, sha256: str) -> Path:
     """Where the original with this sha256 lives: ``originals/ab/cd/<sha256>``."""
     return settings.originals_dir / sha256[:2] / sha256[2:4] / sha256
+
+
+def _key(sha256: str) -> str:
+    """The original's key in the shared store (the same layout as the data directory's)."""
+    return f"originals/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
 def sha256_file(path: Path) -> str:
@@ -65,6 +71,7 @@ def store_original(stream: IO[bytes], settings: Settings) -> tuple[str, Path, bo
         if final.exists():
             try:
                 verify_original(settings, sha256)
+                shared_store.publish(settings, _key(sha256), final)
                 return sha256, final, False
             except OriginalCorruptedError:
                 # the stored copy went bad and this one hashes to the name: it repairs the store
@@ -74,6 +81,7 @@ def store_original(stream: IO[bytes], settings: Settings) -> tuple[str, Path, bo
         private_dir(final.parent)
         os.chmod(tmp, ORIGINAL_MODE)
         os.replace(tmp, final)
+        shared_store.publish(settings, _key(sha256), final)  # before intake records it: any worker finds it
         return sha256, final, True
     finally:
         tmp.unlink(missing_ok=True)
@@ -82,6 +90,8 @@ def store_original(stream: IO[bytes], settings: Settings) -> tuple[str, Path, bo
 def verify_original(settings: Settings, sha256: str) -> Path:
     """Re-hash a stored original; raises if it is missing or altered."""
     path = original_path(settings, sha256)
+    if not path.exists() and not path.is_symlink() and shared_store.fetch(settings, _key(sha256), path):
+        os.chmod(path, ORIGINAL_MODE)
     if not path.is_file() or path.is_symlink():
         raise OriginalCorruptedError(f"original {short(sha256)} is missing from {settings.originals_dir}.")
     if sha256_file(path) != sha256:

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app import dossiers, steps, watchlist
+from app.claims import Claims
 from app.corrections import apply_document
 from app.feed import DocumentJob, PageFeed
 from app.fixity import check_one
@@ -47,7 +48,7 @@ from app.ocr_cache import forget_cached_pages, read_cached_page
 from app.originals import OriginalCorruptedError, verify_original
 from app.reports import DocumentSummary, recorded_run, summarize
 from app.runner import PLAIN, Runner
-from app.state import INDEXED, PROCESSING, QUARANTINED, RECEIVED, StateStore, open_state
+from app.state import INDEXED, QUARANTINED, RECEIVED, StateStore, open_state
 from athar.errors import AtharError, PermanentError, RetryableError
 from athar.log import short
 from athar.records import ExtractedDocument, PageFailure
@@ -128,17 +129,27 @@ class _Outcome:
 
 
 class DocumentStream:
-    """The sha256s of a batch, read lazily (e.g. while the watcher is still taking objects in)."""
+    """The sha256s of a batch, read lazily (e.g. while the watcher is still taking objects in).
 
-    def __init__(self, sha256s: Iterable[str]) -> None:
+    Each document is claimed before it is handed on; one another worker holds is skipped.
+    """
+
+    def __init__(self, sha256s: Iterable[str], claims: Claims) -> None:
         self._source = iter(sha256s)
+        self.claims = claims
         self.taken: list[str] = []
+        self.skipped: list[str] = []
 
     def __iter__(self) -> Iterator[str]:
         for sha256 in self._source:
-            if sha256 not in self.taken:
-                self.taken.append(sha256)
-                yield sha256
+            if sha256 in self.taken or sha256 in self.skipped:
+                continue
+            if not self.claims.take(sha256):
+                log.info("document %s: claimed by another worker; skipped", short(sha256))
+                self.skipped.append(sha256)
+                continue
+            self.taken.append(sha256)
+            yield sha256
 
 
 def ocr_batch(
@@ -165,8 +176,7 @@ def ocr_batch(
     )
     counts = {"pages": 0, "reused": 0}
     try:
-        for sha256 in sha256s:
-            store.set_state(sha256, PROCESSING)
+        for sha256 in sha256s:  # each one claimed (state processing) by the stream
             if force_pages and sha256 in force_pages:
                 forget_cached_pages(settings, sha256, force_pages[sha256])
             try:
@@ -299,6 +309,7 @@ def process_batch(
     *,
     force_pages: dict[str, list[int] | None] | None = None,
     runner: Runner = PLAIN,
+    pending_only: bool = False,
 ) -> list[DocumentSummary]:
     """Process stored documents inside the current flow; returns one summary per document.
 
@@ -308,15 +319,28 @@ def process_batch(
     task loads the group (one bulk load), so analysis and indexing overlap the recognition of the next pages.
     ``sha256s`` is read lazily by the ``ocr`` task (duplicates are processed once), so documents
     may still be arriving. ``force_pages`` maps a sha256 to pages (None: all pages) whose cached
-    OCR is dropped first.
+    OCR is dropped first. Each document is claimed first (:class:`app.claims.Claims`, renewed while
+    the batch runs); one another worker holds is skipped (no summary). ``pending_only`` claims only
+    received documents and expired claims (a handed-on document another worker already finished
+    is not processed twice).
     """
     if isinstance(sha256s, Sequence) and not sha256s:
         return []
     store = open_state(settings)
+    with Claims(store, settings, pending_only=pending_only) as claims:
+        return _process(DocumentStream(sha256s, claims), settings, store, force_pages, runner)
+
+
+def _process(
+    documents: DocumentStream,
+    settings: Settings,
+    store: StateStore,
+    force_pages: dict[str, list[int] | None] | None,
+    runner: Runner,
+) -> list[DocumentSummary]:
     warm_up(settings)
     summaries: dict[str, DocumentSummary] = {}
     outcomes: queue.SimpleQueue[_Outcome | None] = queue.SimpleQueue()
-    documents = DocumentStream(sha256s)
     ocr = runner.background("ocr", functools.partial(ocr_batch, documents, settings, force_pages, outcomes))
     limit = group_pages(settings)
     while (item := outcomes.get()) is not None:
@@ -389,13 +413,17 @@ def process_document(
     *,
     force_pages: list[int] | None = None,
     all_pages: bool = False,
+    pending_only: bool = False,
     runner: Runner = PLAIN,
 ) -> dict[str, Any]:
     """Process one stored document (by sha256) as a recorded run; ``force_pages``/``all_pages`` drop
-    their cached OCR first. Returns the document's summary."""
+    their cached OCR first; ``pending_only`` (a document handed on by the watcher) processes it only
+    if no other worker has taken it. Returns the document's summary (state ``skipped`` if not taken)."""
     with recorded_run(settings, "process-document", runner.run_id(), runner.publish) as summaries:
         force: dict[str, list[int] | None] | None = None
         if all_pages or force_pages:
             force = {sha256: None if all_pages else list(force_pages or [])}
-        summaries.extend(process_batch([sha256], settings, force_pages=force, runner=runner))
-    return summaries[0].to_json()
+        summaries.extend(
+            process_batch([sha256], settings, force_pages=force, runner=runner, pending_only=pending_only)
+        )
+    return summaries[0].to_json() if summaries else {"sha256": sha256, "state": "skipped"}

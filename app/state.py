@@ -1,18 +1,27 @@
 """The state store: documents and their states, drops (one per object seen in the bucket),
 processing versions (provenance) and flow runs.
 
-Every SQL statement of Athar lives in this module. :class:`StateStore` is the interface the rest
-of the application uses; :class:`SqliteStateStore` is the embedded backend (``data_dir/athar.db``)
-and :func:`open_state` picks the backend for the settings (a PostgreSQL backend can be added here
-without touching the callers).
+Every SQL statement of Athar lives in this module and :mod:`app.state_pg`. :class:`StateStore` is
+the interface the rest of the application uses; :class:`SqliteStateStore` is the embedded backend
+(``data_dir/athar.db``), :class:`app.state_pg.PostgresStateStore` the shared one for many machines
+(``ATHAR_STATE_URL=postgresql://…``), and :func:`open_state` picks the backend for the settings.
+
+Claims make each document processed by one worker at a time: :meth:`claim` takes a document
+(atomically: one UPDATE guarded by the lease) unless another worker holds a live lease on it;
+:meth:`claim_pending` takes up to ``limit`` documents that are ``received`` or whose lease expired
+(a dead worker's); :meth:`renew` extends the leases a worker still holds. Moving a document to
+any other state (:meth:`set_state`, :meth:`record_result`) ends the claim.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,8 +62,11 @@ CREATE TABLE IF NOT EXISTS documents (
     mean_confidence REAL,
     persons INTEGER,
     first_seen TEXT NOT NULL,
-    updated TEXT NOT NULL
+    updated TEXT NOT NULL,
+    worker TEXT,
+    lease_until REAL
 );
+CREATE INDEX IF NOT EXISTS documents_state ON documents(state, first_seen);
 CREATE TABLE IF NOT EXISTS drops (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sha256 TEXT NOT NULL REFERENCES documents(sha256),
@@ -124,6 +136,8 @@ class DocumentState:
     persons: int | None
     first_seen: str
     updated: str
+    worker: str | None = None  # who holds the claim while ``processing``
+    lease_until: float | None = None  # epoch seconds (the database's clock) the claim lasts until
 
 
 class SqliteStateStore:
@@ -142,6 +156,10 @@ class SqliteStateStore:
             return
         private_dir(path.parent)
         with self._connect() as db:
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(documents)").fetchall()}
+            if columns and "worker" not in columns:  # a store from before claims
+                db.execute("ALTER TABLE documents ADD COLUMN worker TEXT")
+                db.execute("ALTER TABLE documents ADD COLUMN lease_until REAL")
             db.executescript(_SCHEMA)
         for name in (path.name, path.name + "-wal", path.name + "-shm"):
             with contextlib.suppress(FileNotFoundError, PermissionError):
@@ -203,7 +221,8 @@ class SqliteStateStore:
             raise ValueError(f"unknown state {state!r}")
         with self._connect() as db:
             db.execute(
-                "UPDATE documents SET state=?, code=?, message=?, updated=? WHERE sha256=?",
+                "UPDATE documents SET state=?, code=?, message=?, updated=?, worker=NULL, lease_until=NULL"
+                " WHERE sha256=?",
                 (state, code, message, now_iso(), sha256),
             )
 
@@ -213,7 +232,7 @@ class SqliteStateStore:
         with self._connect() as db:
             db.execute(
                 "UPDATE documents SET state=?, code=NULL, message=NULL, pipeline_version=?, pages=?,"
-                " mean_confidence=?, persons=?, updated=? WHERE sha256=?",
+                " mean_confidence=?, persons=?, updated=?, worker=NULL, lease_until=NULL WHERE sha256=?",
                 (
                     INDEXED,
                     summary.get("pipeline_version", PIPELINE_VERSION),
@@ -228,6 +247,69 @@ class SqliteStateStore:
                 "INSERT INTO versions (sha256, pipeline_version, processed_at, summary) VALUES (?,?,?,?)",
                 (sha256, summary.get("pipeline_version", PIPELINE_VERSION), stamp, json.dumps(summary)),
             )
+
+    # claims
+    def claim(self, sha256: str, worker: str, lease_seconds: float, *, pending_only: bool = False) -> bool:
+        """Take a document for ``worker`` (state ``processing``) unless another worker's lease is live.
+
+        ``pending_only``: only a ``received`` document or an expired claim (not an indexed or
+        quarantined one). True if ``worker`` now holds it.
+        """
+        now = time.time()
+        guard, params = (_PENDING, (now,)) if pending_only else (_NOT_HELD_BY_OTHERS, (now, worker))
+        with self._connect() as db:
+            cur = db.execute(
+                "UPDATE documents SET state=?, worker=?, lease_until=?, updated=?"
+                f" WHERE sha256=? AND {guard}",
+                (PROCESSING, worker, now + lease_seconds, now_iso(), sha256, *params),
+            )
+            return cur.rowcount == 1
+
+    def claim_pending(self, worker: str, lease_seconds: float, limit: int) -> list[str]:
+        """Take up to ``limit`` pending documents (received, or a dead worker's expired claim), oldest
+        first."""
+        now = time.time()
+        with self._immediate() as db:  # the write lock first: no other claimer reads the same rows
+            rows = db.execute(
+                f"SELECT sha256 FROM documents WHERE {_PENDING} ORDER BY first_seen, sha256 LIMIT ?",
+                (now, limit),
+            ).fetchall()
+            taken = [r["sha256"] for r in rows]
+            db.executemany(
+                "UPDATE documents SET state=?, worker=?, lease_until=?, updated=? WHERE sha256=?",
+                [(PROCESSING, worker, now + lease_seconds, now_iso(), s) for s in taken],
+            )
+        return taken
+
+    def pending(self, limit: int) -> list[str]:
+        """Up to ``limit`` documents a worker could claim now (received, or an expired claim)."""
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT sha256 FROM documents WHERE {_PENDING} ORDER BY first_seen, sha256 LIMIT ?",
+                (time.time(), limit),
+            ).fetchall()
+        return [r["sha256"] for r in rows]
+
+    def renew(self, sha256s: list[str], worker: str, lease_seconds: float) -> list[str]:
+        """Extend ``worker``'s claims on these documents; returns the ones it still holds."""
+        until = time.time() + lease_seconds
+        held = []
+        with self._connect() as db:
+            for sha256 in sha256s:
+                cur = db.execute(
+                    "UPDATE documents SET lease_until=? WHERE sha256=? AND state=? AND worker=?",
+                    (until, sha256, PROCESSING, worker),
+                )
+                if cur.rowcount == 1:
+                    held.append(sha256)
+        return held
+
+    @contextlib.contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Connection]:
+        """One transaction that takes the database's write lock at its start (BEGIN IMMEDIATE)."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
 
     def document(self, sha256: str) -> DocumentState | None:
         """One document's row, or None."""
@@ -465,6 +547,12 @@ class StateStore(Protocol):
         self, sha256: str, state: str, *, code: str | None = None, message: str | None = None
     ) -> None: ...
     def record_result(self, sha256: str, summary: dict[str, Any]) -> None: ...
+    def claim(
+        self, sha256: str, worker: str, lease_seconds: float, *, pending_only: bool = False
+    ) -> bool: ...
+    def claim_pending(self, worker: str, lease_seconds: float, limit: int) -> list[str]: ...
+    def pending(self, limit: int) -> list[str]: ...
+    def renew(self, sha256s: list[str], worker: str, lease_seconds: float) -> list[str]: ...
     def document(self, sha256: str) -> DocumentState | None: ...
     def documents(self, state: str | None = None) -> list[DocumentState]: ...
     def counts(self) -> dict[str, int]: ...
@@ -491,6 +579,35 @@ class StateStore(Protocol):
     def corrected_documents(self) -> list[str]: ...
 
 
+# A document another worker may take: ``received``, or ``processing`` with an expired (or no) lease.
+# Parameter: now (epoch seconds). A worker's own live claim is not pending (it is being worked on).
+_PENDING = "(state='received' OR (state='processing' AND (lease_until IS NULL OR lease_until < ?)))"
+# Any document except one another worker holds with a live lease (reprocessing takes indexed ones too).
+_NOT_HELD_BY_OTHERS = (
+    "NOT (state='processing' AND lease_until IS NOT NULL AND lease_until >= ? AND worker <> ?)"
+)
+
+_STORES: dict[str, StateStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
 def open_state(settings: Settings) -> StateStore:
-    """The state store for these settings (today always SQLite at ``data_dir/athar.db``)."""
-    return SqliteStateStore.for_settings(settings)
+    """The state store for these settings: PostgreSQL at ``ATHAR_STATE_URL``, else SQLite in the data dir.
+
+    A PostgreSQL store is kept for the life of the process (one connection per thread).
+    """
+    if not settings.state_url:
+        return SqliteStateStore.for_settings(settings)
+    with _STORES_LOCK:
+        store = _STORES.get(settings.state_url)
+        if store is None:
+            from app.state_pg import PostgresStateStore
+
+            store = PostgresStateStore(settings.state_url)
+            _STORES[settings.state_url] = store
+        return store
+
+
+def worker_name(settings: Settings) -> str:
+    """This process's name as a claimant: ``ATHAR_WORKER_NAME``, else host:pid."""
+    return settings.worker_name or f"{socket.gethostname()}:{os.getpid()}"

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from app.bucket import Bucket, open_bucket
-from app.intake import IntakeResult, intake, new_objects
+from app.intake import IntakeResult, intake, intake_all, new_objects
 from app.process import process_batch, warm_up
 from app.reports import recorded_run, state_counts
 from app.runner import PLAIN, Runner
@@ -37,9 +37,9 @@ def pending_documents(store: StateStore, limit: int = DEFAULT_BATCH) -> list[str
 
 
 def has_work(settings: Settings, bucket_url: str | None = None) -> bool:
-    """Cheap check (no run recorded): new objects in the bucket or documents pending."""
+    """Cheap check (no run recorded): new objects in the bucket or (fan-out local) documents pending."""
     store = open_state(settings)
-    if pending_documents(store, 1):
+    if settings.fanout == "local" and pending_documents(store, 1):
         return True
     return bool(new_objects(open_bucket(settings, bucket_url), store))
 
@@ -88,7 +88,18 @@ def watch_once(
         if crashed:
             log.warning("watch: %d earlier run(s) were killed mid-run; marked crashed", len(crashed))
             runner.crashed(crashed)
+        if settings.fanout == "workers":
+            return _take_in(settings, bucket_url, runner)
         return _watch(settings, bucket_url, max_documents, runner)
+
+
+def _take_in(settings: Settings, bucket_url: str | None, runner: Runner) -> dict[str, Any]:
+    """Fan-out to workers: only take the objects in; they stay ``received`` for any worker to claim."""
+    store = open_state(settings)
+    with recorded_run(settings, "watch-bucket", runner.run_id(), runner.publish):
+        intaken = intake_all(open_bucket(settings, bucket_url), store, settings)
+    log.info("watch: %d objects taken in, handed on to the workers", len(intaken))
+    return {"objects": len(intaken), "new_documents": sum(r.new for r in intaken), "fanout": "workers"}
 
 
 def _watch(settings: Settings, bucket_url: str | None, max_documents: int, runner: Runner) -> dict[str, Any]:
@@ -100,7 +111,7 @@ def _watch(settings: Settings, bucket_url: str | None, max_documents: int, runne
         pending = pending_documents(store, max_documents)
         log.info("watch: %d documents pending from earlier runs", len(pending))
         batch = _batch(pending, bucket, store, settings, intaken, max_documents)
-        summaries.extend(process_batch(batch, settings, runner=runner))
+        summaries.extend(process_batch(batch, settings, runner=runner, pending_only=True))
         log.info(
             "watch: %d objects taken in (%d new documents), %d documents processed",
             len(intaken),

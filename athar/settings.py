@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -83,6 +83,16 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
                 f"{name}: {item!r} is not an address or network; give e.g. 127.0.0.1,10.0.0.0/8."
             ) from None
     return items
+def _words(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list (blanks dropped)."""
+    return tuple(w.strip() for w in (_str(env, name, "") or "").split(",") if w.strip())
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = _str(env, name, default) or default
+    if value not in allowed:
+        raise ConfigurationError(f"{name}={value!r}: use one of {', '.join(allowed)}.")
+    return value
 
 
 def _default_tessdata() -> str | None:
@@ -150,6 +160,19 @@ class Settings:
     signing_key: str | None = None  # path of an Ed25519 PEM private key that signs evidence packages
     # Families' saved searches: new matches may be POSTed to the search's webhook (off by default)
     watch_webhooks: bool = False
+    # Many machines (README, "Production: many machines")
+    # postgresql://… (it may hold a password, so it is a secret); None: SQLite in the data dir
+    state_url: str | None = field(default=None, repr=False)
+    store_url: str | None = None  # originals and OCR cache: None: data_dir; s3://bucket/prefix: shared
+    fanout: str = "local"  # "local": the watcher processes what it takes in; "workers": workers claim it
+    lease_seconds: float = 120.0  # a claim on a document lasts this long unless renewed (a third of it)
+    worker_name: str | None = None  # the claimant's name in the state store; None: host:pid
+    cluster_name: str = "athar"  # embedded search node: cluster to form or join
+    node_name: str | None = None  # embedded search node's name; None: athar-node
+    seed_hosts: tuple[str, ...] = ()  # host:transport_port of other nodes; empty: a single-node cluster
+    cluster_managers: tuple[str, ...] = ()  # names of the nodes that bootstrap a new cluster
+    node_transport_port: int = 0  # embedded node's transport port (peers' seed hosts name it); 0: any free
+    index_replicas: int = 0  # replicas of each index shard (1 or more on a cluster)
 
     @property
     def originals_dir(self) -> Path:
@@ -168,9 +191,45 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+# Secrets may come from a secret store instead of the environment: ``ATHAR_S3_SECRET_BLOCK=name`` names
+# a secret the resolver hook reads (the Prefect faces install one for Prefect Secret blocks; the kernel
+# itself never imports Prefect). A variable set directly wins over its ``_BLOCK``.
+SECRET_VARIABLES = (
+    "ATHAR_SEARCH_PASSWORD",
+    "ATHAR_S3_KEY",
+    "ATHAR_S3_SECRET",
+    "ATHAR_WEB_TOKEN",
+    "ATHAR_WEB_PASSWORD",
+    "ATHAR_STATE_URL",
+)
+_SECRET_RESOLVER: list[Callable[[str], str]] = []
+
+
+def set_secret_resolver(resolver: Callable[[str], str] | None) -> None:
+    """Install (or, with None, remove) the hook that reads a named secret from a secret store."""
+    _SECRET_RESOLVER[:] = [resolver] if resolver else []
+
+
+def _with_secrets(env: Mapping[str, str]) -> Mapping[str, str]:
+    """``env`` with every ``ATHAR_<SECRET>_BLOCK`` replaced by the secret it names (read through the hook)."""
+    wanted = {v: env[f"{v}_BLOCK"] for v in SECRET_VARIABLES if not env.get(v) and env.get(f"{v}_BLOCK")}
+    if not wanted:
+        return env
+    if not _SECRET_RESOLVER:
+        names = ", ".join(f"{v}_BLOCK" for v in wanted)
+        raise ConfigurationError(
+            f"{names} names a secret block, but no secret store is available in this process; "
+            "run it as a Prefect flow (the flows read Secret blocks) or set the variable itself."
+        )
+    resolved = dict(env)
+    for variable, block in wanted.items():
+        resolved[variable] = _SECRET_RESOLVER[0](block)
+    return resolved
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read ``ATHAR_*`` environment variables (or ``environ``) over the embedded defaults."""
-    env = os.environ if environ is None else environ
+    env = _with_secrets(os.environ if environ is None else environ)
     base = Settings()
     data_dir = Path(_str(env, "ATHAR_DATA_DIR", str(base.data_dir)) or base.data_dir)
     after = _str(env, "ATHAR_AFTER_INTAKE", base.after_intake) or base.after_intake
@@ -221,6 +280,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=_str(env, "ATHAR_PUBLIC_URL", None),
         signing_key=_str(env, "ATHAR_SIGNING_KEY", None),
         watch_webhooks=(_str(env, "ATHAR_WATCH_WEBHOOKS", "0") or "0") in ("1", "true", "yes"),
+        state_url=_str(env, "ATHAR_STATE_URL", None),
+        store_url=_str(env, "ATHAR_STORE_URL", None),
+        fanout=_choice(env, "ATHAR_FANOUT", base.fanout, ("local", "workers")),
+        lease_seconds=max(1.0, _float(env, "ATHAR_LEASE_SECONDS", base.lease_seconds)),
+        worker_name=_str(env, "ATHAR_WORKER_NAME", None),
+        cluster_name=_str(env, "ATHAR_CLUSTER_NAME", base.cluster_name) or base.cluster_name,
+        node_name=_str(env, "ATHAR_NODE_NAME", None),
+        seed_hosts=_words(env, "ATHAR_SEED_HOSTS"),
+        cluster_managers=_words(env, "ATHAR_CLUSTER_MANAGERS"),
+        node_transport_port=_int(env, "ATHAR_NODE_TRANSPORT_PORT", base.node_transport_port),
+        index_replicas=max(0, _int(env, "ATHAR_INDEX_REPLICAS", base.index_replicas)),
     )
 
 

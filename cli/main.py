@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "index",
     "up",
     "watch",
+    "work",
     "status",
     "reprocess",
     "verify",

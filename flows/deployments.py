@@ -64,6 +64,13 @@ DEPLOYMENTS: tuple[Deployment, ...] = (
         description="Process one stored document (by sha256); all_pages=true re-recognises every page.",
     ),
     Deployment(
+        name="athar-work",
+        entrypoint="flows/work.py:work_pending",
+        description="A worker's run (ATHAR_FANOUT=workers): claim pending documents and process them.",
+        interval=WATCH_INTERVAL,
+        env={"OMP_THREAD_LIMIT": "1"},
+    ),
+    Deployment(
         name="athar-reprocess",
         entrypoint="flows/reprocess.py:reprocess",
         description="Re-run documents, low-confidence pages or an older pipeline version's output.",

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+CONNECTION_RETRIES = 3  # opensearch-py's default: a dead node is marked and the request sent to another
+
+
 def make_client(settings: Settings, *, timeout: float = 30.0) -> Any:
     """An ``OpenSearch`` client for ``settings.search_url`` (credentials and CA from settings).
 
@@ -34,11 +37,15 @@ def make_client(settings: Settings, *, timeout: float = 30.0) -> Any:
     if not engine_log.isEnabledFor(logging.DEBUG):
         # The client logs every failed request with a traceback at WARNING; ours become one-line errors.
         engine_log.setLevel(logging.ERROR)
-    url = settings.search_url
-    if not url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"ATHAR_SEARCH_URL={url!r} must start with http:// or https://.")
+    hosts = [u.strip() for u in settings.search_url.split(",") if u.strip()]
+    for url in hosts or [settings.search_url]:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"ATHAR_SEARCH_URL={url!r} must start with http:// or https://.")
     kwargs: dict[str, Any] = {
-        "hosts": [url],
+        # several URLs (a cluster, comma-separated): a request that cannot connect goes to the next node
+        "hosts": hosts,
+        "retry_on_timeout": True,
+        "max_retries": max(CONNECTION_RETRIES, len(hosts)),
         "timeout": timeout,
         "verify_certs": settings.search_verify,
         "ssl_show_warn": settings.search_verify,

@@ -60,6 +60,30 @@ def java_options(settings: Settings) -> list[str]:
     return [*DEFAULT_JAVA_OPTIONS, *settings.node_java_options]
 
 
+def cluster_options(settings: Settings) -> list[str]:
+    """JVM options that make the node form or join a cluster (none for the single-node default).
+
+    ``ATHAR_SEED_HOSTS`` (host:transport_port of the other nodes) turns on discovery; the node is
+    ``ATHAR_NODE_NAME`` in ``ATHAR_CLUSTER_NAME``, and a new cluster is bootstrapped from the
+    nodes named in ``ATHAR_CLUSTER_MANAGERS`` (every node's name, the same list on each).
+    """
+    chosen: dict[str, str] = {}
+    if settings.cluster_name != "athar":
+        chosen["cluster.name"] = settings.cluster_name
+    if settings.node_name:
+        chosen["node.name"] = settings.node_name
+    if settings.seed_hosts:
+        if not settings.node_name or not settings.cluster_managers:
+            raise ConfigurationError(
+                "ATHAR_SEED_HOSTS is set: also set ATHAR_NODE_NAME (this node) and ATHAR_CLUSTER_MANAGERS "
+                "(the names of the nodes that bootstrap the cluster, the same on every node)."
+            )
+        chosen["discovery.type"] = "zen"
+        chosen["discovery.seed_hosts"] = ",".join(settings.seed_hosts)
+        chosen["cluster.initial_cluster_manager_nodes"] = ",".join(settings.cluster_managers)
+    return [f"-Dathar.setting.{key}={value}" for key, value in chosen.items()]
+
+
 def classpath(node_project: Path = NODE_PROJECT) -> str:
     """The launcher's class path; raises a clear error when the jars were never built."""
     classes = node_project / "target" / "classes"
@@ -157,6 +181,7 @@ def start(
     heap: str | None = None,
     timeout: float = 180.0,
     warm: bool = False,
+    transport_port: int | None = None,
 ) -> NodeStatus:
     """Start the node detached and wait for yellow health; a running node is left alone.
 
@@ -182,7 +207,7 @@ def start(
     private_dir(node_dir)
     credentials = _credentials(settings, port, create=True)
     assert credentials is not None  # create=True always gives a secret
-    transport_port = free_port()
+    transport_port = transport_port or settings.node_transport_port or free_port()
     heap = heap or settings.node_heap
     log_path = node_dir / "node.log"
     command = [
@@ -195,6 +220,7 @@ def start(
         "-Dlog4j2.formatMsgNoLookups=true",
         "-Dopensearch.set.netty.runtime.available.processors=false",
         *java_options(settings),
+        *cluster_options(settings),
         "-cp",
         cp,
         MAIN_CLASS,
@@ -289,6 +315,23 @@ def stop(settings: Settings, *, node_dir: Path | None = None, timeout: float = 6
         _reap(pid)
     _state_file(node_dir).unlink(missing_ok=True)
     return True
+
+
+def leave_cluster(client: object, node_name: str) -> None:
+    """Take ``node_name`` out of the cluster's voting configuration before it stops for good.
+
+    A two-node cluster keeps one vote (an odd number): stopping the node that holds it would leave
+    the other without a cluster manager. After this, stopping ``node_name`` loses nothing (with
+    replicas, the other node holds a copy of every shard).
+    """
+    from opensearchpy import OpenSearch
+
+    assert isinstance(client, OpenSearch)
+    client.transport.perform_request(
+        "POST",
+        "/_cluster/voting_config_exclusions",
+        params={"node_names": node_name},  # (a "timeout" here would be taken as the client's own)
+    )
 
 
 def _reap(pid: int) -> None:

@@ -180,6 +180,14 @@ def alias_name(settings: Settings, kind: str) -> str:
     return f"{settings.index_prefix}-{kind}"
 
 
+def replicas(settings: Settings) -> dict[str, Any]:
+    """``ATHAR_INDEX_REPLICAS`` copies of each shard; 0 (the default): none on one node, one as soon
+    as a second node joins (auto-expanded)."""
+    if settings.index_replicas > 0:
+        return {"number_of_replicas": settings.index_replicas, "auto_expand_replicas": False}
+    return {"auto_expand_replicas": "0-1"}
+
+
 def template_body(settings: Settings, kind: str, *, icu: bool) -> dict[str, Any]:
     """The composable index template for ``kind``."""
     return {
@@ -191,7 +199,7 @@ def template_body(settings: Settings, kind: str, *, icu: bool) -> dict[str, Any]
             "settings": {
                 "index": {
                     "number_of_shards": 1,
-                    "auto_expand_replicas": "0-1",
+                    **replicas(settings),
                     "refresh_interval": "1s",
                     "max_result_window": 10000,
                 },

@@ -43,6 +43,8 @@ setup_base() {
     fonts-hosny-amiri fonts-dejavu-core libraqm0 python3-venv
   # typefaces of the held-out development set (bench/heldout; about 12 MB together)
   apt_install fonts-sil-scheherazade fonts-sil-lateef fonts-arabeyes fonts-kacst-one fonts-sil-harmattan
+  # PostgreSQL: the shared state store of many machines; the tests start their own server on a temp dir
+  APT_FLAGS=(--no-install-recommends); apt_install postgresql; APT_FLAGS=()
   # Headless Chromium + driver for the web tests (Debian's; no browser download). Recommends pull in
   # ~100 desktop packages (cups, avahi, ...): not needed headless.
   APT_FLAGS=(--no-install-recommends); apt_install chromium chromium-driver; APT_FLAGS=()

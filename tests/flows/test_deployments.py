@@ -14,7 +14,7 @@ from athar.settings import PROJECT_ROOT
 def test_prefect_yaml_entrypoints_are_the_three_flows_on_a_process_pool() -> None:
     spec = yaml.safe_load(Path(PROJECT_ROOT / "prefect.yaml").read_text())
     by_name = {d["name"]: d for d in spec["deployments"]}
-    assert set(by_name) == {"athar-watch", "athar-process", "athar-reprocess", "athar-verify"}
+    assert set(by_name) == {"athar-watch", "athar-process", "athar-work", "athar-reprocess", "athar-verify"}
     for deployment in by_name.values():
         module, _, attr = deployment["entrypoint"].partition(":")
         flow_obj = getattr(importlib.import_module(module.removesuffix(".py").replace("/", ".")), attr)
@@ -28,7 +28,7 @@ def test_serve_builds_deployments_with_an_interval_on_watch() -> None:
     from flows.serve import deployments
 
     built = {d.name: d for d in deployments(interval=12)}
-    assert set(built) == {"athar-watch", "athar-process", "athar-reprocess", "athar-verify"}
+    assert set(built) == {"athar-watch", "athar-process", "athar-work", "athar-reprocess", "athar-verify"}
     (schedule,) = built["athar-watch"].schedules
     assert schedule.schedule.interval.total_seconds() == 12
     assert not built["athar-process"].schedules
@@ -41,7 +41,7 @@ def test_serve_can_leave_watch_to_a_long_lived_watcher() -> None:
 
     built = {d.name: d for d in deployments(interval=None)}
     assert not built["athar-watch"].schedules  # `athar up` runs `athar watch` instead
-    assert set(built) == {"athar-watch", "athar-process", "athar-reprocess", "athar-verify"}
+    assert set(built) == {"athar-watch", "athar-process", "athar-work", "athar-reprocess", "athar-verify"}
 
 
 def test_prefect_yaml_is_written_from_the_deployments_table() -> None:

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.opensearch.common.logging.LogConfigurator;
@@ -70,6 +71,23 @@ public final class AtharNode {
         return found;
     }
 
+    /**
+     * Settings that override the single-node defaults, from system properties {@code -Dathar.setting.KEY=VALUE}
+     * (index/node.py sets cluster.name, node.name, discovery.type=zen, discovery.seed_hosts and
+     * cluster.initial_cluster_manager_nodes for a node that forms or joins a cluster).
+     */
+    private static Map<String, String> clusterSettings() {
+        Map<String, String> found = new HashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(SETTING_PREFIX)) {
+                found.put(name.substring(SETTING_PREFIX.length()), System.getProperty(name));
+            }
+        }
+        return found;
+    }
+
+    private static final String SETTING_PREFIX = "athar.setting.";
+
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
             System.err.println("usage: AtharNode HOME HTTP_PORT TRANSPORT_PORT");
@@ -100,7 +118,7 @@ public final class AtharNode {
         LogConfigurator.configureWithoutConfig(settings);
 
         Environment environment = InternalSettingsPreparer.prepareEnvironment(
-            settings, Collections.emptyMap(), home.resolve("config"), () -> "athar-node");
+            settings, clusterSettings(), home.resolve("config"), () -> "athar-node");
         List<Class<? extends Plugin>> plugins = classpathPlugins();
         Node node = new EmbeddedNode(environment, plugins);
         CountDownLatch stopped = new CountDownLatch(1);
