@@ -1,6 +1,6 @@
 """OCR on real printed scans: Athar's OCR stage against raw Tesseract, on human-transcribed line images.
 
-    .venv/bin/python bench/ocr_real.py [--data DIR] [--lines 150] [--pages 8] [--jobs 2]
+    .venv/bin/python bench/ocr_real.py [--data DIR] [--lines 150] [--pages 24] [--jobs 2]
 
 Data: OpenITI's OCR gold standard (github.com/OpenArabic/OCR_GS_Data; line images of printed Arabic books
 with double-checked human transcriptions, ``<book>/7_final/NNNNNN.png`` + ``.gt.txt``). It is not in the
@@ -12,8 +12,10 @@ Split by book, never by line:
   --real`` trains on it): ``book_IbnQutayba.Adab``, ``lq_Dhahabi.Tarikh``.
 The project's own held-out books (Jahiz.Hayawan, Yacqubi.Tarikh, IbnAthir.Kamil, IbnFaqihHamadhani.Buldan)
 are never read here. The ``test_*`` page images of the repository have no transcription, so pages are made
-from each book's line images: ``--pages`` paragraphs per book of 8-20 consecutive lines stacked as they
-follow in the book (right-aligned, a third of a line apart, white margins), read as whole pages.
+from each book's line images: ``--pages`` pages per book of 4-25 consecutive lines stacked as they follow
+in the book (right-aligned, 0-0.6 of a line apart, white margins of 20-200 px, the first line centred like a
+heading on about a third of them, a quarter of them scaled down to 180-255 dpi with the resolution recorded),
+read as whole pages. The line images are already black and white, so these are clean scans.
 
 Lines and pages are sampled with a fixed seed (the same every run). Variants, all in the same run:
 - ``raw psm 7 / psm 3``: ``tesseract IMAGE - -l ara --psm 7`` (lines) or ``--psm 3`` (pages) with Debian's
@@ -60,9 +62,12 @@ TUNE_BOOKS = ("book_IbnQutayba.Adab", "lq_Dhahabi.Tarikh")
 HELD_OUT_BOOKS = ("Jahiz.Hayawan", "Yacqubi.Tarikh", "IbnAthir.Kamil", "IbnFaqihHamadhani.Buldan")
 SEED = 13
 DPI = 300  # the line images carry no resolution; their text is book type scanned at about 300 dpi
-PAGE_LINES = (8, 20)  # a made page holds this many consecutive lines (inclusive range)
-LINE_GAP = 1 / 3  # blank space between stacked lines, in line heights
-MARGIN = 60  # white border of a made page, pixels
+PAGE_LINES = (4, 25)  # a made page holds this many consecutive lines (inclusive range)
+LINE_GAP = (0.0, 0.6)  # blank space between stacked lines, in line heights (touching to wide leading)
+MARGIN = (20, 200)  # white border of a made page, pixels
+HEADING_SHARE = 0.3  # pages whose first line is centred, as a heading or a title line
+SCALED_SHARE = 0.25  # pages scaled down (a scan at lower resolution) ...
+SCALE = (0.6, 0.85)  # ... by this factor, the DPI recorded to match
 
 MARKS = re.compile("[\u064b-\u0652\u0640\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹یک", "01234567890123456789يك")
@@ -86,6 +91,7 @@ class Sample:
     kind: str  # "line" or "page"
     path: str
     truth: str
+    dpi: int = DPI
 
 
 def book_lines(data: Path, book: str) -> list[tuple[Path, str]]:
@@ -102,18 +108,27 @@ def book_lines(data: Path, book: str) -> list[tuple[Path, str]]:
     return out
 
 
-def stack_lines(images: list[Path], out: Path) -> None:
-    """One page image of consecutive line images, right-aligned as Arabic type is set."""
+def stack_lines(images: list[Path], out: Path, rng: random.Random) -> int:
+    """One page image of consecutive line images, right-aligned as Arabic type is set; its DPI."""
     lines = [np.asarray(Image.open(p).convert("L")) for p in images]
-    gap = round(statistics.median(a.shape[0] for a in lines) * LINE_GAP)
-    width = max(a.shape[1] for a in lines) + 2 * MARGIN
-    height = sum(a.shape[0] for a in lines) + gap * (len(lines) - 1) + 2 * MARGIN
+    gap = round(statistics.median(a.shape[0] for a in lines) * rng.uniform(*LINE_GAP))
+    margin = rng.randint(*MARGIN)
+    heading = rng.random() < HEADING_SHARE
+    width = max(a.shape[1] for a in lines) + 2 * margin
+    height = sum(a.shape[0] for a in lines) + gap * (len(lines) - 1) + 2 * margin
     page = np.full((height, width), 255, dtype=np.uint8)
-    y = MARGIN
-    for a in lines:
-        page[y : y + a.shape[0], width - MARGIN - a.shape[1] : width - MARGIN] = a
+    y = margin
+    for k, a in enumerate(lines):
+        x = (width - a.shape[1]) // 2 if heading and k == 0 else width - margin - a.shape[1]
+        page[y : y + a.shape[0], x : x + a.shape[1]] = a
         y += a.shape[0] + gap
-    Image.fromarray(page).save(out, dpi=(DPI, DPI))
+    image, dpi = Image.fromarray(page), DPI
+    if rng.random() < SCALED_SHARE:
+        factor = rng.uniform(*SCALE)
+        image = image.resize((round(width * factor), round(height * factor)), Image.Resampling.BOX)
+        dpi = round(DPI * factor)
+    image.save(out, dpi=(dpi, dpi))
+    return dpi
 
 
 def samples(data: Path, books: tuple[str, ...], n_lines: int, n_pages: int, tmp: Path) -> list[Sample]:
@@ -128,8 +143,8 @@ def samples(data: Path, books: tuple[str, ...], n_lines: int, n_pages: int, tmp:
             start = rng.randrange(0, max(1, len(lines) - size))
             chunk = lines[start : start + size]
             path = tmp / f"{book}-page{k:02d}.png"
-            stack_lines([p for p, _ in chunk], path)
-            out.append(Sample(book, "page", str(path), "\n".join(t for _, t in chunk)))
+            dpi = stack_lines([p for p, _ in chunk], path, rng)
+            out.append(Sample(book, "page", str(path), "\n".join(t for _, t in chunk), dpi))
     return out
 
 
@@ -145,7 +160,7 @@ def raw_tesseract(job: tuple[Sample, str | None]) -> str:
 
 def stage(job: tuple[Sample, Settings, str]) -> str:
     sample, settings, work = job
-    image = PageImage("0" * 64, 1, sample.path, DPI, 0, 0)
+    image = PageImage("0" * 64, 1, sample.path, sample.dpi, 0, 0)
     return recognize_page(image, settings, work_dir=Path(work)).text
 
 
@@ -205,7 +220,7 @@ def main() -> None:
     default_data = os.environ.get("ATHAR_REAL_OCR_DATA", "/work/data/openiti/ara")
     parser.add_argument("--data", type=Path, default=Path(default_data))
     parser.add_argument("--lines", type=int, default=150, help="line images sampled per book")
-    parser.add_argument("--pages", type=int, default=8, help="pages made per book from consecutive lines")
+    parser.add_argument("--pages", type=int, default=24, help="pages made per book from consecutive lines")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sets", choices=("both", "report", "tune"), default="both")
     args = parser.parse_args()

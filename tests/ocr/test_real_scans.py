@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
@@ -188,3 +189,56 @@ def test_a_scanned_line_becomes_a_training_sample() -> None:
     assert usable("بك\u0627\u0654،  بك", charset) == "بكأ, بك"
     assert usable("بك 12", charset) is None  # digits: written Western for Eastern glyphs
     assert usable("بكx", charset) is None and usable("  ", charset) is None
+
+
+PROSE = (  # lightly vocalised, as the printed books of the real-scan benchmark are (a tenth of words marked)
+    "قال أبو محمد كان الرجل من أهل العلم يخرج إلى السُّوق",
+    "فيسأل عن أخبار الناس ويكتب ما سمع في دفتر له",
+    "وحدثنا عبد الله بن مسلم قال سمعت أبي يقول",
+    "إن الكتاب إذا كثر فيه الخطأ ذهبت منفعتُه",
+    "وكان الخليفة يجلس للناس في كل يوم جمعة",
+    "فينظر في مظالمهم ويقضي بينهم بالعدل",
+    "ثم دخلت سنة خمس ومائتين وفيها قَدِم الأمير",
+    "من بلاد الشام ومعه جماعة من أصحابه",
+    "فنزل على باب المدينة وأقام بها شهرًا",
+    "وقال بعض أهل الأدب خير الكلام ما قلّ ودلّ",
+    "ولم يزل كذلك حتى مات في آخر السنة",
+    "وصلى عليه ابنه ودفن في مقبرة أهله",
+)
+
+
+def _raw_psm3(path: Path, tessdata_dir: str | None) -> str:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    command = ["tesseract", str(path), "-", "-l", "ara", "--psm", "3"]
+    if tessdata_dir:
+        command[1:1] = ["--tessdata-dir", tessdata_dir]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap, measured 2026-12-04: the stage 0.036 summed CER against raw psm 3's 0.030 "
+    "(Amiri 0.032 vs 0.023, DejaVu 0.004 vs 0.006); Tesseract's own threshold and psm 3 read the Amiri page "
+    "better, but each lost elsewhere (README). Strict: fails as soon as the stage reads no worse.",
+)
+def test_clean_book_pages_read_no_worse_through_athar_than_raw_psm_3(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # A printed book page: lightly vocalised prose, book type (48 px at 300 dpi, 11.5 pt), uniform leading,
+    # no rules, in both typefaces; raw = the tesseract program with psm 3 and the same model.
+    truth = "\n".join(PROSE)
+    athar, raw = [], []
+    for k, font in enumerate(("amiri", "dejavu")):
+        face = ImageFont.truetype(FONTS[font], 48, layout_engine=ImageFont.Layout.RAQM)
+        page = Image.new("L", (1700, 130 + 95 * len(PROSE)), 255)
+        draw = ImageDraw.Draw(page)
+        for row, text in enumerate(PROSE):
+            y = 110 + 95 * row
+            draw.text((1600, y), text, font=face, fill=0, anchor="rm", direction="rtl", language="ar")
+        path = tmp_path / f"book-{font}.png"
+        page.save(path, dpi=(300, 300))
+        read = _read(path, settings, tmp_path, k + 1)
+        assert read.preprocessing.layout == "page"
+        athar.append(cer(truth, read.text))
+        raw.append(cer(truth, _raw_psm3(path, settings.tessdata_dir)))
+    assert sum(athar) <= sum(raw), (athar, raw)
