@@ -146,3 +146,15 @@ def test_the_score_rewards_truth_and_punishes_titles_inside_names() -> None:
     assert match_persons([FoundPerson(name="بشیر الديرى")], truth) == [(0, 0)]  # spelling variants
     assert match_persons([FoundPerson(name="العميد بشير الديري")], truth) == []
     assert match_persons([FoundPerson(name="ابشير الديري")], truth) == [(0, 0)]  # one glued letter
+
+
+def test_errors_are_listed_for_the_tunable_splits_and_refused_for_heldout() -> None:
+    from bench.heldout.evaluate import GROUPS, errors, main
+
+    assert errors({"split": "dev2", "tallies": {}}) == [] and errors({"split": "dev", "tallies": {}}) == []
+    with pytest.raises(SystemExit):
+        errors({"split": "heldout", "tallies": {}})
+    for split in ("heldout", "both", "all"):
+        with pytest.raises(SystemExit):
+            main(["--split", split, "--errors", "--pages", "1"])
+    assert GROUPS["both"] == ("heldout", "dev") and GROUPS["all"] == ("heldout", "dev", "dev2")
