@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from nlp.dates import find_date_spans
 from nlp.layout import Token
-from nlp.places import Place, branch, gazetteer
+from nlp.places import Place, branch, gazetteer, pattern_facility
 
 _UNIT_HEADS = {"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ال"}
 _UNIT_TAILS = {"الدين", "الله", "خير"}
@@ -52,17 +52,16 @@ def places_in(tokens: Sequence[Token]) -> list[tuple[int, int, Place]]:
     """Gazetteer places and facilities in a token list: (first token, last token + 1, place)."""
     gazette = gazetteer()
     gaz = gazette.by_words
+    norms = [t.norm for t in tokens]
     out = []
     i = 0
     while i < len(tokens):
         hit = None
         longest = gazette.longest_from(tokens[i].norm)
-        if (
-            tokens[i].norm in ("فرع", "الفرع")
-            and i + 1 < len(tokens)
-            and re.fullmatch(r"\d{3}", tokens[i + 1].norm)
-        ):
-            hit = (i, i + 2, branch(tokens[i + 1].norm))
+        if tokens[i].norm in ("فرع", "الفرع"):
+            k = i + 2 if i + 2 < len(tokens) and tokens[i + 1].norm == "رقم" else i + 1
+            if k < len(tokens) and re.fullmatch(r"\d{3}", tokens[k].norm):
+                hit = (i, k + 1, branch(tokens[k].norm))
         for n in range(min(longest, len(tokens) - i), 0, -1):
             if hit:
                 break
@@ -79,6 +78,9 @@ def places_in(tokens: Sequence[Token]) -> list[tuple[int, int, Place]]:
                 ):
                     end += 1
                 hit = (i, end, place)
+        if hit is None and norms[i] in ("مشفي", "مستشفي", "المشفي", "المستشفي", "سجن", "مقبره", "فرع"):
+            formed = pattern_facility(norms, i)
+            hit = (i, i + formed[0], formed[1]) if formed else None
         if hit:
             out.append(hit)
             i = hit[1]
