@@ -42,3 +42,23 @@ def test_a_death_reports_persons_get_an_unlisted_hospital() -> None:
     )
     (person,) = persons(text).values()
     assert person.facility == "facility:form:hospital:حمص_العسكري"
+
+
+def test_several_defendants_in_one_verdict_sentence() -> None:
+    head = "محكمة الميدان العسكرية\nالقرار رقم 245 لعام 2014\n"
+    three = {"محمد خالد الحسن", "عمر ياسر القاسم", "علي حسين الحموي"}
+    for sentence in (
+        "حكمت المحكمة على المتهمين: 1- محمد خالد الحسن 2- عمر ياسر القاسم 3- علي حسين الحموي بالإعدام",
+        "حكمت المحكمة على المتهمين محمد خالد الحسن وعمر ياسر القاسم و علي حسين الحموي بالأشغال الشاقة",
+        "المتهمون: محمد خالد الحسن، عمر ياسر القاسم، علي حسين الحموي",
+    ):
+        found = persons(head + sentence + "\n")
+        assert set(found) == three, sentence
+        assert {p.role for p in found.values()} == {"defendant"}
+    # a mother after a colon is the first defendant's, not a defendant of her own
+    found = persons(
+        head + "حكمت المحكمة على المتهمين محمد خالد الحسن والدته: سعاد تولد درعا 1990 "
+        "وعمر ياسر القاسم والدته هند بالإعدام\n"
+    )
+    assert set(found) == {"محمد خالد الحسن", "عمر ياسر القاسم"}
+    assert (found["محمد خالد الحسن"].mother, found["محمد خالد الحسن"].birth_date) == ("سعاد", "1990")
