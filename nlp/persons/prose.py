@@ -11,7 +11,7 @@ from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
-from nlp.persons.words import dates_in, is_word, places_in
+from nlp.persons.words import birth_year, dates_in, is_word, places_in
 
 _TRIGGERS = {
     ("المدعو",): None,
@@ -343,10 +343,22 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
         assign(draft, "name", name)
         draft.tokens.extend(tokens[s:end])
         _prose_fields(rest, draft)
+        if trigger_event is None and listed is None and e > s and draft.birth_date is None:
+            _list_year([*tokens[s:e], *rest], draft)  # a list line: "١. فلان (فاطمة) ١٩٨٣"
         _slash_mother(rest, draft)
         _prose_event(tokens, s, rest, trigger_event, draft)
         drafts.append(draft)
     return drafts
+
+
+def _list_year(line: Sequence[Token], draft: Draft) -> None:
+    """The one plausible birth year standing alone on a list line (not part of a date)."""
+    in_dates = {k for a, b, _iso in dates_in(line) for k in range(a, b)}
+    years = [(k, y) for k, t in enumerate(line) if k not in in_dates and (y := birth_year(t.norm))]
+    if len(years) == 1:
+        k, year = years[0]
+        draft.birth_date = year
+        draft.year_tokens.append((line[k], line[k], year))
 
 
 def _slash_mother(rest: Sequence[Token], draft: Draft) -> None:
@@ -355,7 +367,7 @@ def _slash_mother(rest: Sequence[Token], draft: Draft) -> None:
         return
     words = []
     for tok in rest[1:3]:
-        if not is_word(tok) or word_class(tok.norm) == "stop":
+        if not is_word(tok) or (word_class(tok.norm) == "stop" and not is_female(tok.norm)):
             break
         words.append(tok)
     if words and is_female(words[0].norm):
@@ -383,6 +395,11 @@ def _prose_event(
         draft.events.append(Event(ev_type, when, where.id if where else None))
 
 
+def _mother_words(mother: Sequence[Token]) -> int:
+    """How many words a mother's name may have: two, three when a compound runs on (مفيدة عبد الواحد)."""
+    return 3 if len(mother) == 2 and mother[1].norm in ("عبد", "ابو", "ام") else 2
+
+
 def _prose_fields(rest: list[Token], draft: Draft) -> None:
     n = len(rest)
     for i, tok in enumerate(rest):
@@ -396,7 +413,7 @@ def _prose_fields(rest: list[Token], draft: Draft) -> None:
             while j < n and rest[j].norm in (":", "اسم", "هي"):
                 j += 1
             mother: list[Token] = []
-            while j < n and is_word(rest[j]) and not _is_stop(rest[j]) and len(mother) < 2:
+            while j < n and is_word(rest[j]) and not _is_stop(rest[j]) and len(mother) < _mother_words(mother):
                 mother.append(rest[j])
                 j += 1
             if mother and not draft.mother:
@@ -409,13 +426,13 @@ def _prose_fields(rest: list[Token], draft: Draft) -> None:
             window = window[:stop]
             found = dates_in(window)
             places = [p for p in places_in(window) if p[2].type == "LOCATION"]
-            year = next((k for k, t in enumerate(window) if re.fullmatch(r"(?:19|20)\d\d", t.norm)), None)
+            year = next((k for k, t in enumerate(window) if birth_year(t.norm, noisy=True)), None)
             if found and (year is None or found[0][0] <= year):
                 a, b, iso = found[0]
                 draft.birth_date = iso
                 draft.year_tokens.append((window[a], window[b - 1], iso))
             elif year is not None:
-                draft.birth_date = window[year].norm
+                draft.birth_date = birth_year(window[year].norm, noisy=True)
                 draft.year_tokens.append((window[year], window[year], window[year].norm))
                 found = [(year, year + 1, window[year].norm)]
             if places and (not found or places[0][0] < found[0][0]):

@@ -42,6 +42,22 @@ def _joined(tokens: Sequence[Token]) -> tuple[str, list[int]]:
     return "".join(parts), owner
 
 
+_BIRTH_YEARS = (1920, 2012)  # birth years of the persons of detention records
+_NOISY_YEAR = re.compile(r"\d{5,6}")
+
+
+def birth_year(norm: str, *, noisy: bool = False) -> str | None:
+    """A plausible birth year in a token: four digits, or with ``noisy`` five or six digits where OCR
+    glued a rule or a serial's digit to the year (١١٩٦٧ → 1967, ١٩٧١٢ → 1971; the year's end first)."""
+    if len(norm) == 4 and norm.isdigit():
+        candidates = [norm]
+    elif noisy and _NOISY_YEAR.fullmatch(norm):
+        candidates = [norm[-4:], norm[:4]]
+    else:
+        return None
+    return next((y for y in candidates if _BIRTH_YEARS[0] <= int(y) <= _BIRTH_YEARS[1]), None)
+
+
 def dates_in(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     """Dates in a token list: (first token, last token + 1, ISO)."""
     text, owner = _joined(tokens)

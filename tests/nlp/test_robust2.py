@@ -62,3 +62,35 @@ def test_several_defendants_in_one_verdict_sentence() -> None:
     )
     assert set(found) == {"محمد خالد الحسن", "عمر ياسر القاسم"}
     assert (found["محمد خالد الحسن"].mother, found["محمد خالد الحسن"].birth_date) == ("سعاد", "1990")
+
+
+def test_birth_years_under_ocr_noise() -> None:
+    found = persons(
+        "سجل الموقوفين\n"
+        "١-١ الموقوف عيسى عدنان الطرطوسي والدته آمنة تولد الرستن ١١٩٦٧ أوقف بتاريخ ٢٧/١١/٢٠١٢\n"
+        "المدعى عليه: مجد بن عبد الناصر الرفاعي والدته فاطمة من مواليد اللاذقية عام ١٩٧١٢ موقوف\n"
+    )
+    assert found["عيسي عدنان الطرطوسي"].birth_date == "1967"  # a rule's ١ glued before the year
+    assert found["مجد بن عبد الناصر الرفاعي"].birth_date == "1971"  # a digit glued after it
+    # a list line gives the year alone, before or after the name as OCR ordered it
+    found = persons(
+        "قائمة بأسماء الموقوفين المرحلين من الفرع 215 إلى سجن عدرا المركزي\n"
+        "١. عبد الناصر فايز الملا (نادية) ١٩٨٣\n"
+        "١٩٨٥ طلال قاسم الحلبي (هدى الحمود) ٠٢\n"
+    )
+    assert found["عبد الناصر فايز الملا"].birth_date == "1983"
+    assert found["طلال قاسم الحلبي"].birth_date == "1985"
+    assert found["طلال قاسم الحلبي"].mother == "هدى الحمود"
+
+
+def test_mothers_under_ocr_noise() -> None:
+    found = persons(
+        "محضر دفن\n"
+        "١- شادي ياسر العمر / أسماء الديري\n"  # أسماء is a name, not the word "names"
+        "٢- رامي زهير الحلبي / صباح\n"
+        "يخلى سبيل الموقوف عمر أيمن الدمشقي والدته سعاد تود الرقة 1980\n"  # تولد read as تود
+        "المدعى عليه: عبد اللطيف ابن عبد الباسط الكردي والدته مفيدة عبد الواحد مواليد ١٩٨١\n"
+    )
+    assert found["شادي ياسر العمر"].mother == "أسماء الديري"
+    assert found["عمر ايمن الدمشقي"].mother == "سعاد"
+    assert found["عبد اللطيف ابن عبد الباسط الكردي"].mother == "مفيدة عبد الواحد"
