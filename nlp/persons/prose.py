@@ -11,7 +11,7 @@ from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
-from nlp.persons.words import birth_year, dates_in, is_word, places_in
+from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, places_in
 
 _TRIGGERS = {
     ("المدعو",): None,
@@ -353,10 +353,9 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
 
 def _list_year(line: Sequence[Token], draft: Draft) -> None:
     """The one plausible birth year standing alone on a list line (not part of a date)."""
-    in_dates = {k for a, b, _iso in dates_in(line) for k in range(a, b)}
-    years = [(k, y) for k, t in enumerate(line) if k not in in_dates and (y := birth_year(t.norm))]
-    if len(years) == 1:
-        k, year = years[0]
+    found = lone_birth_year(line)
+    if found:
+        k, year = found
         draft.birth_date = year
         draft.year_tokens.append((line[k], line[k], year))
 

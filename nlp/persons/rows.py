@@ -10,7 +10,8 @@ from nlp.layout import Cell, Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import strip_rule_glyph
 from nlp.persons.tables import _HALF_READ
-from nlp.persons.words import dates_in, is_word, name_units, places_in
+from nlp.persons.columns import BIRTH_BEFORE
+from nlp.persons.words import dates_in, is_word, lone_birth_year, name_units, places_in
 
 _MARKS = ("|", "-", ":", "،", ",", "(", ")")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -200,8 +201,19 @@ def _without_rules(line: Line) -> Line:
 
 
 def read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_label: str) -> Draft:
-    """One table row read into a draft, cells assigned to the header's columns."""
-    line = _without_rules(line)
+    """One table row read into a draft, cells assigned to the header's columns; a row whose birth cell
+    gave no year takes the one lone early year of the row (OCR moved it into another column)."""
+    draft = _read_row(_without_rules(line), columns, name_label)
+    if draft.birth_date is None:
+        found = lone_birth_year(line.tokens, latest=BIRTH_BEFORE - 1)
+        if found:
+            tok = line.tokens[found[0]]
+            draft.birth_date = found[1]
+            draft.year_tokens.append((tok, tok, found[1]))
+    return draft
+
+
+def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_label: str) -> Draft:
     draft = Draft()
     if any(fs == [_HALF_READ] for _c, fs in columns):
         columns = _settle_half_read(line, columns)

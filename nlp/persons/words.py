@@ -58,6 +58,18 @@ def birth_year(norm: str, *, noisy: bool = False) -> str | None:
     return next((y for y in candidates if _BIRTH_YEARS[0] <= int(y) <= _BIRTH_YEARS[1]), None)
 
 
+def lone_birth_year(tokens: Sequence[Token], latest: int = _BIRTH_YEARS[1]) -> tuple[int, str] | None:
+    """The one plausible birth year (up to ``latest``) standing alone in a record line, outside any date:
+    (its token index, the year); None when there is none or several different ones."""
+    in_dates = {k for a, b, _iso in dates_in(tokens) for k in range(a, b)}
+    years = [
+        (k, y)
+        for k, t in enumerate(tokens)
+        if k not in in_dates and (y := birth_year(t.norm)) and int(y) <= latest
+    ]
+    return years[0] if years and len({y for _k, y in years}) == 1 else None
+
+
 def dates_in(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     """Dates in a token list: (first token, last token + 1, ISO)."""
     text, owner = _joined(tokens)

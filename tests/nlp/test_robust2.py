@@ -94,3 +94,15 @@ def test_mothers_under_ocr_noise() -> None:
     assert found["شادي ياسر العمر"].mother == "أسماء الديري"
     assert found["عمر ايمن الدمشقي"].mother == "سعاد"
     assert found["عبد اللطيف ابن عبد الباسط الكردي"].mother == "مفيدة عبد الواحد"
+
+
+def test_a_register_rows_year_outside_its_birth_cell() -> None:
+    text = (
+        "سجل النزلاء في سجن صيدنايا العسكري\n"
+        "الرقم\tالاسم الثلاثي\tاسم الأم\tمحل الولادة\tالرقم الوطني\tتاريخ التوقيف\n"
+        "1\tطلال سامر القاضي\tأروى\tجبلة\t١٩٦٨ ١٣١٦٩٢٥٢٣٧٢\t٢٠١٧-٠٩-١٦\n"
+        "2\tهشام منذر الحريري\tكوثر\tتلكلخ 1959\t05470568166\t2013/09/06\n"
+    )
+    found = persons(text)
+    assert found["طلال سامر القاضي"].birth_date == "1968"
+    assert found["هشام منذر الحريري"].birth_date == "1959"
