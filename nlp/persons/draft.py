@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from athar.arabic import name_keys
 from athar.records import Event, Person
 from nlp.layout import Token
-from nlp.persons.lexicon import is_female, lexicon, looks_like_name, strip_rule_glyph, title_length, word_class
+from nlp.persons.lexicon import (
+    is_female,
+    lexicon,
+    looks_like_name,
+    strip_rule_glyph,
+    title_length,
+    word_class,
+)
 from nlp.persons.words import is_word, name_units
 from nlp.places import gazetteer
 
@@ -128,7 +135,12 @@ def _mother_trimmed(mother: list[Token]) -> list[Token]:
         if (
             len(last) == 1
             or last in _BIRTH_MISREAD
-            or (place is not None and place.type == "LOCATION" and last not in lexicon().kinds and not _nisba(last))
+            or (
+                place is not None
+                and place.type == "LOCATION"
+                and last not in lexicon().kinds
+                and not _nisba(last)
+            )
         ):
             mother = mother[:-1]
         else:

@@ -11,6 +11,7 @@ from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
+from nlp.persons.listed import PLURAL_ROLES, Start, listed_names
 from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, places_in
 
 _TRIGGERS = {
@@ -201,15 +202,11 @@ def _list_head(toks: Sequence[Token]) -> int | None:
     return q if named and _cued(toks[q:]) else None
 
 
-# (start, name start, trigger event, hard limit, role given by a plural trigger)
-_Start = tuple[int, int, str | None, int, str | None]
-
-
-def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[_Start]]:
+def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[Start]]:
     """All prose tokens, and where each person they introduce starts: after a trigger word, in a list
     after a plural trigger, or at the head of a numbered list line ("1 - محمد أحمد …")."""
     tokens: list[Token] = []
-    starts: list[_Start] = []
+    starts: list[Start] = []
     for index, line in enumerate(lines):
         if index in skip:
             continue
@@ -228,60 +225,11 @@ def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[_S
                 i += n - 1
                 break
         else:
-            if tokens[i].norm in _PLURAL_ROLES:
-                _listed(tokens, i, starts)
+            if tokens[i].norm in PLURAL_ROLES:
+                listed_names(tokens, i, starts, VERB)
         i += 1
     starts.sort()
     return tokens, starts
-
-
-# plural triggers: several persons follow, joined by و, commas or serials (المتهمين: 1- فلان 2- فلان)
-_PLURAL_ROLES = {
-    "المتهمين": "defendant", "المتهمون": "defendant", "المتهمان": "defendant", "المتهمات": "defendant",
-    "الموقوفين": "detainee", "الموقوفون": "detainee", "الموقوفان": "detainee", "المعتقلين": "detainee",
-    "المحكومين": "defendant", "المتوفين": "deceased",
-}  # fmt: skip
-_LIST_WINDOW = 80  # tokens after a plural trigger searched for listed names
-_LIST_ENDS = frozenset(
-    str.split("بالاعدام بالسجن بالاشغال بجرم بتهمه قد لقيامهم وذلك بما وفق لانهم بعقوبه بالحبس حكمت")
-)
-
-
-def _listed(tokens: list[Token], i: int, starts: list[_Start]) -> None:
-    """Add a start for each name listed after a plural trigger at ``tokens[i]`` (the first name right
-    after it, the others after و, a comma or a serial); a و glued to a given name ("وعمر") is split off
-    its token so the name starts at the given name. Brackets and colons are no separators: they hold
-    mothers."""
-    role = _PLURAL_ROLES[tokens[i].norm]
-    women = tokens[i].norm.endswith("ات")
-    taken = {e for _s, e, *_rest in starts}
-    j = i + 1
-    fresh = True  # the next word may start a name (after the trigger, a separator or a serial)
-    first = True
-    while j < min(len(tokens), i + _LIST_WINDOW):
-        tok = tokens[j]
-        norm = tok.norm
-        if norm in _LIST_ENDS or norm in VERB or (norm == "." and not fresh):
-            break
-        if not fresh and len(norm) > 3 and norm[0] == "و" and is_given(norm[1:]) and not is_given(norm):
-            tokens[j : j + 1] = [Token("و", tok.start, tok.start + 1), Token(norm[1:], tok.start + 1, tok.end)]
-            starts[:] = [(a + (a > j), b + (b > j), ev, h + (h > j), r) for a, b, ev, h, r in starts]
-            taken = {b + (b > j) for b in taken}
-            norm = "و"
-        if norm in _LIST_SEPARATORS or _SERIAL.fullmatch(norm) or (first and norm == ":"):
-            fresh = True
-        elif fresh and is_word(tok) and is_given(norm) and (women or not is_female(norm)):
-            if j not in taken:
-                starts.append((j, j, None, len(tokens), role))
-            fresh = first = False
-        elif first:
-            return  # not a list of names (الموقوفين المرحلين من …)
-        else:
-            fresh = False
-        j += 1
-
-
-_LIST_SEPARATORS = frozenset({"و", "،", ",", "-", "."})
 
 
 _TRIGGER_KEYS = {k[0] for k in _TRIGGERS}
@@ -412,7 +360,9 @@ def _prose_fields(rest: list[Token], draft: Draft) -> None:
             while j < n and rest[j].norm in (":", "اسم", "هي"):
                 j += 1
             mother: list[Token] = []
-            while j < n and is_word(rest[j]) and not _is_stop(rest[j]) and len(mother) < _mother_words(mother):
+            while (
+                j < n and is_word(rest[j]) and not _is_stop(rest[j]) and len(mother) < _mother_words(mother)
+            ):
                 mother.append(rest[j])
                 j += 1
             if mother and not draft.mother:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from athar.records import Event
 from nlp.layout import Cell, Line, Token
+from nlp.persons.columns import BIRTH_BEFORE
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import strip_rule_glyph
 from nlp.persons.tables import _HALF_READ
-from nlp.persons.columns import BIRTH_BEFORE
 from nlp.persons.words import dates_in, is_word, lone_birth_year, name_units, places_in
 
 _MARKS = ("|", "-", ":", "،", ",", "(", ")")
