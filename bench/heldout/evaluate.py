@@ -1,8 +1,10 @@
 """Evaluate Athar's shipped path on the held-out development set.
 
-    .venv/bin/python bench/heldout/evaluate.py [--split heldout|dev|both] [--pages 60] [--seed 1]
+    .venv/bin/python bench/heldout/evaluate.py [--split heldout|dev|dev2|both|all] [--pages 60] [--seed 1]
         [--modes text,ocr] [--cache /work/data/heldout-cache] [--jobs 2] [--by-type] [--misses]
-        [--errors]   # dev split only: missed and spurious persons per page, for tuning
+        [--errors]   # dev and dev2 splits only: missed and spurious persons per page, for tuning
+
+``both`` is heldout then dev; ``all`` is heldout, dev, then dev2 (the fresh tunable split).
 
 - text mode: ``nlp.analyze.analyze_text`` (what ``athar analyze`` runs) on each page's truth text;
 - OCR mode: ``ocr.pipeline.extract_document`` then ``nlp.analyze.analyze_pages`` (what ``athar extract``
@@ -11,7 +13,8 @@
 Pages and OCR output are cached under ``--cache`` (``<split>-s<seed>/``: images, truth.jsonl, and
 ``ocr/<page>.<key>.json`` per page, keyed by the OCR stage's own cache key: pipeline version, model and
 word-list content). A second run re-OCRs nothing, so an NLP change is re-measured in seconds. Tune on
-``--split dev`` only; ``heldout`` is reported, never tuned on. Scoring rules: ``bench/heldout/score.py``.
+``--split dev`` or ``--split dev2`` only; ``heldout`` is reported, never tuned on. Scoring rules:
+``bench/heldout/score.py``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from bench.heldout.model import DOC_TYPES, Page
 from bench.heldout.render import RENDER_VERSION, TYPEFACES, degrade, render, save
 from bench.heldout.score import Tally, header, row, score_page, total
 
+TUNABLE = ("dev", "dev2")  # splits that may be inspected and tuned on; heldout is reported only
+GROUPS = {"both": ("heldout", "dev"), "all": ("heldout", "dev", "dev2")}
 SHARED_CACHE = Path("/work/data/heldout-cache")  # the project machine's shared cache, outside the repository
 
 
@@ -176,9 +181,12 @@ def report(result: dict[str, Any], by_type: bool, misses: bool) -> list[str]:
 
 
 def errors(result: dict[str, Any]) -> list[str]:
-    """Per page, the true persons missed and the found ones matching no one (dev split only)."""
-    if result["split"] != "dev":
-        raise SystemExit("--errors lists names of the dev split only: the heldout split is never inspected.")
+    """Per page, the true persons missed and the found ones matching no one (tunable splits only)."""
+    if result["split"] not in TUNABLE:
+        raise SystemExit(
+            f"--errors lists names of the tunable splits only ({', '.join(TUNABLE)}): "
+            "the heldout split is never inspected."
+        )
     lines = []
     for (mode, _doc, kind), xs in sorted(result["tallies"].items()):
         for x in xs:
@@ -190,7 +198,12 @@ def errors(result: dict[str, Any]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=(*SPLITS, "both"), default="both")
+    parser.add_argument(
+        "--split",
+        choices=(*SPLITS, "both", "all"),
+        default="both",
+        help="both: heldout+dev; all: every split",
+    )
     parser.add_argument("--pages", type=int, default=60, help="pages per split (default 60)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--modes", default="text,ocr", help="text, ocr or both (default text,ocr)")
@@ -199,12 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--by-type", action="store_true", help="also one row per document type")
     parser.add_argument("--misses", action="store_true", help="count missed persons (no names printed)")
     parser.add_argument(
-        "--errors", action="store_true", help="list missed and spurious persons per page (dev split only)"
+        "--errors", action="store_true", help="list missed and spurious persons per page (dev, dev2 only)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    splits = ("heldout", "dev") if args.split == "both" else (args.split,)
+    splits = GROUPS.get(args.split, (args.split,))
+    if args.errors and "heldout" in splits:
+        parser.error("--errors refuses the heldout split: choose --split dev or --split dev2")
     print(header())
     figures: dict[str, Any] = {}
     for split in splits:

@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.heldout import fam_deaths, fam_forms, fam_more, fam_registers
+from bench.heldout import fam_deaths, fam_dev2, fam_dev2b, fam_forms, fam_more, fam_registers
 from bench.heldout.model import DOC_TYPES, Builder, Page
 from bench.heldout.render import DEGRADATIONS, TYPEFACES, degrade, render, save
 
@@ -52,8 +52,17 @@ FAMILIES: dict[str, tuple[str, Family, str]] = {
     "burial_minutes": ("burial_list", fam_forms.burial_minutes, "dev"),
     "burial_plots": ("burial_list", fam_forms.burial_plots, "heldout"),
     "burial_ledger": ("burial_list", fam_more.burial_ledger, "heldout"),
+    # dev2: a second tunable split, fresh families for the weakest types (written apart from the rest)
+    "d2_reg_merged": ("prison_register", fam_dev2b.reg_merged, "dev2"),
+    "d2_reg_intake": ("prison_register", fam_dev2b.reg_intake, "dev2"),
+    "d2_verdict_dashed": ("court_record", fam_dev2.verdict_dashed, "dev2"),
+    "d2_verdict_reasons": ("court_record", fam_dev2.verdict_reasons, "dev2"),
+    "d2_death_coroner": ("death_report", fam_dev2b.death_coroner, "dev2"),
+    "d2_death_ward": ("death_report", fam_dev2b.death_ward, "dev2"),
+    "d2_burial_bodies": ("burial_list", fam_dev2.burial_bodies, "dev2"),
+    "d2_burial_graves": ("burial_list", fam_dev2.burial_graves, "dev2"),
 }
-SPLITS = ("heldout", "dev")
+SPLITS = ("heldout", "dev", "dev2")
 DIGITS = ("western", "eastern", "mixed")
 
 
@@ -61,13 +70,19 @@ def families_of(split: str, doc_type: str) -> list[str]:
     return [name for name, (dt, _f, sp) in FAMILIES.items() if sp == split and dt == doc_type]
 
 
+def doc_types_of(split: str) -> list[str]:
+    """The document types a split has families for (heldout and dev: all six; dev2: the weakest ones)."""
+    return [d for d in DOC_TYPES if families_of(split, d)]
+
+
 def make_page(split: str, index: int, seed: int = 1) -> tuple[Page, str, str]:
     """Page ``index`` of a split: its truth, its typeface name and its degradation."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}")
-    doc_type = DOC_TYPES[index % len(DOC_TYPES)]
+    types = doc_types_of(split)
+    doc_type = types[index % len(types)]
     names = families_of(split, doc_type)
-    turn = index // len(DOC_TYPES)
+    turn = index // len(types)
     family = names[turn % len(names)]
     fonts = sorted(TYPEFACES[split])
     font = fonts[(index // 2) % len(fonts)]

@@ -14,7 +14,7 @@ import pytest
 
 from athar.records import Analysis, Mention
 from athar.records import Person as FoundPerson
-from bench.heldout.generate import FAMILIES, families_of, make_page
+from bench.heldout.generate import FAMILIES, SPLITS, doc_types_of, families_of, make_page
 from bench.heldout.model import DOC_TYPES, EASTERN, ROLES
 from bench.heldout.model import Person as TruthPerson
 from bench.heldout.render import DEGRADATIONS, TYPEFACES, degrade, render, save
@@ -29,7 +29,7 @@ def _flat(text: str) -> str:
 
 
 def test_same_seed_same_pages_and_different_seeds_differ() -> None:
-    for split in ("heldout", "dev"):
+    for split in SPLITS:
         for i in range(12):
             assert make_page(split, i, 1)[0].to_json() == make_page(split, i, 1)[0].to_json()
     assert make_page("dev", 0, 1)[0].persons != make_page("dev", 0, 2)[0].persons
@@ -48,7 +48,7 @@ def test_images_are_byte_identical_across_runs(tmp_path: Path) -> None:
     assert blobs[1].startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("split", ["heldout", "dev"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_truth_spans_are_on_the_page_text(split: str) -> None:
     for i in range(PAGES):
         page = make_page(split, i)[0]
@@ -78,9 +78,10 @@ def test_truth_spans_are_on_the_page_text(split: str) -> None:
 
 
 def test_every_page_has_officials_and_every_type_is_made() -> None:
-    for split in ("heldout", "dev"):
+    for split in SPLITS:
         pages = [make_page(split, i)[0] for i in range(PAGES)]
-        assert {p.doc_type for p in pages} == set(DOC_TYPES)
+        assert {p.doc_type for p in pages} == set(doc_types_of(split))
+        assert {p.family for p in pages} == {f for f, (_d, _fn, sp) in FAMILIES.items() if sp == split}
         for page in pages:
             assert any(p.role in ("official", "judge") for p in page.persons), page.page_id
 
@@ -93,10 +94,24 @@ def test_splits_share_no_layout_family_and_no_typeface() -> None:
         held, dev = families_of("heldout", doc_type), families_of("dev", doc_type)
         assert held and dev and not set(held) & set(dev)
         assert len(held) + len(dev) >= 3
-    for split in ("heldout", "dev"):
+    for split in SPLITS:
         for i in range(PAGES):
             page, font, kind = make_page(split, i)
             assert FAMILIES[page.family][2] == split and font in TYPEFACES[split] and kind in DEGRADATIONS
+
+
+def test_dev2_is_fresh_and_shares_nothing_with_heldout() -> None:
+    """dev2 is tunable but new: its own families (own functions, never a dev or heldout one), only
+    non-heldout typefaces, and at least two families for each of the four weakest document types."""
+    assert set(doc_types_of("dev2")) >= {"court_record", "burial_list", "prison_register", "death_report"}
+    funcs = {sp: {fn for _d, fn, s in FAMILIES.values() if s == sp} for sp in SPLITS}
+    assert not funcs["dev2"] & (funcs["dev"] | funcs["heldout"])
+    assert {fn.__module__ for fn in funcs["dev2"]} == {"bench.heldout.fam_dev2", "bench.heldout.fam_dev2b"}
+    assert not set(TYPEFACES["dev2"]) & set(TYPEFACES["heldout"])
+    assert not set(TYPEFACES["dev2"].values()) & set(TYPEFACES["heldout"].values())
+    for doc_type in doc_types_of("dev2"):
+        assert len(families_of("dev2", doc_type)) >= 2, doc_type
+    assert make_page("dev2", 0)[0].page_id.startswith("dev2-")
 
 
 def test_generator_does_not_use_the_project_generator() -> None:
