@@ -44,6 +44,10 @@ def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft
             while j < n and is_word(tokens[j]):
                 j += 1
             following = _following_words(fields[pos + 1 :])
+            if kind == "name" and following[:1] == ["mother"] and _slash_mother(tokens, i, j, draft):
+                k = j + 1 + len(draft.mother)
+                _read_segment(tokens[k:], fields[pos + 2 :], name_label, draft)
+                return
             if kind != "name" or not following:
                 assign(draft, kind, tokens[i:j])
                 i = j
@@ -52,6 +56,19 @@ def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft
             j, remaining = _after_run(tokens, j, fields[pos + 1 :], draft)
             _read_segment(tokens[j:], remaining, name_label, draft)
             return
+
+
+def _slash_mother(tokens: list[Token], i: int, j: int, draft: Draft) -> bool:
+    """A "name / mother" cell (header الاسم / الأم): the words before the slash are the name, those
+    after it the mother's."""
+    if j + 1 >= len(tokens) or tokens[j].norm != "/" or not is_word(tokens[j + 1]):
+        return False
+    m = j + 1
+    while m < len(tokens) and is_word(tokens[m]):
+        m += 1
+    assign(draft, "name", tokens[i:j])
+    assign(draft, "mother", tokens[j + 1 : m])
+    return True
 
 
 def _following_words(rest: list[str]) -> list[str]:
