@@ -106,3 +106,27 @@ def test_a_register_rows_year_outside_its_birth_cell() -> None:
     found = persons(text)
     assert found["طلال سامر القاضي"].birth_date == "1968"
     assert found["هشام منذر الحريري"].birth_date == "1959"
+
+
+def test_burial_register_name_slash_mother_cells_and_the_cemetery() -> None:
+    text = (
+        "إدارة مقبرة باب الصغير\nسجل استلام جثث من مشفى المزة العسكري 601\n"
+        "الجثة رقم\tالقبر رقم\tالاسم / الأم\tتاريخ الوفاة\tملاحظة\n"
+        "5018\t862\tنور الدين الحموي / روعة\t27 آب 2011\tبلا ذوي\n"
+        "8621\t795\tأيمن عمار الطباع / خديجة السراقبي\t21/12/2014\tبلا ذوي\n"
+        "2654\t940\tمجهول الهوية\t18 مارس 2013\tلم يتعرف عليه أحد\n"
+        "السائق\tحارس المقبرة\nالمجند نضال عبد الهادي خربوطلي\tالسيد عبد الباسط الرفاعي\n"
+    )
+    analysis = analyze_text(text)
+    assert analysis.doc_type == "burial_list"
+    found = {normalize_arabic(p.name): p for p in analysis.persons}
+    assert set(found) == {
+        "نور الدين الحموي",
+        "ايمن عمار الطباع",
+        "نضال عبد الهادي خربوطلي",
+        "عبد الباسط الرفاعي",
+    }
+    assert found["ايمن عمار الطباع"].mother == "خديجة السراقبي"
+    assert found["نور الدين الحموي"].facility == "facility:form:cemetery:باب_الصغير"  # not the hospital
+    assert (found["عبد الباسط الرفاعي"].role, found["نضال عبد الهادي خربوطلي"].role) == ("official", "other")
+    assert not [m for m in analysis.entities if m.type == "NATIONAL_ID"]  # body and grave numbers
