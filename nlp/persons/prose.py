@@ -270,6 +270,9 @@ def _family_end(name: Sequence[Token], titled: int) -> bool:
     return last.startswith("ال") and last not in NAME_PARTS and before not in _UNIT_HEADS
 
 
+_ORDINALS = frozenset(str.split("الاول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الاخر"))
+
+
 def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
     """Persons introduced by trigger words or list numbers in the text outside tables and fields."""
     tokens, starts = _starts(lines, skip)
@@ -277,7 +280,9 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
     for k, (s, e, trigger_event, hard, listed) in enumerate(starts):
         limit = min(hard, starts[k + 1][0] if k + 1 < len(starts) else len(tokens))
         role = listed or _TRIGGER_ROLES.get(tokens[e - 1].norm)
-        while e < limit and tokens[e].norm in (":", "-"):  # المدعى عليه: فلان
+        while e < limit and (
+            tokens[e].norm in (":", "-") or tokens[e].norm in _ORDINALS
+        ):  # المتهم الأول: فلان
             e += 1
         name = name_after(tokens, e, limit)
         if len([t for t in name if is_word(t)]) < 2:
