@@ -183,10 +183,16 @@ def _cued(toks: Sequence[Token]) -> bool:
     return False
 
 
+_NUMBERED = frozenset({"القبر", "الجثه", "البراد", "الضريح"})
+
+
 def _list_head(toks: Sequence[Token]) -> int | None:
     """Where the name starts on a list line: after a serial and a mark ("1 - محمد …"), or after any
     leading numbers and marks on a line that goes on with a mother or birth (a cue word, or "/ فاطمة")
     and whose first word is a given name ("١٢ صبحي علي العلي / أمه فوزية", the bracket lost to OCR)."""
+    if len(toks) > 3 and toks[0].norm in _NUMBERED and toks[1].norm == "رقم" and toks[2].norm.isdigit():
+        q = _list_head(toks[3:])  # "القبر رقم 715: فلان أمه …": a grave or body number leads the record
+        return None if q is None else q + 3
     if not toks or not _lead(toks[0]):
         return None
     q = 1

@@ -130,3 +130,22 @@ def test_burial_register_name_slash_mother_cells_and_the_cemetery() -> None:
     assert found["نور الدين الحموي"].facility == "facility:form:cemetery:باب_الصغير"  # not the hospital
     assert (found["عبد الباسط الرفاعي"].role, found["نضال عبد الهادي خربوطلي"].role) == ("official", "other")
     assert not [m for m in analysis.entities if m.type == "NATIONAL_ID"]  # body and grave numbers
+
+
+def test_ordinal_defendants_headers_and_grave_numbered_lines() -> None:
+    found = persons(
+        "محكمة قضايا الإرهاب\nحكمت المحكمة على المتهم الأول جهاد وسيم الزبداني بالإعدام.\n"
+        "صدر عن هيئة يرأسها القاضي مازن سليمان بكور وبحضور كاتب الضبط السيد منذر الحمصي.\n"
+    )
+    assert {"جهاد وسيم الزبداني", "مازن سليمان بكور", "منذر الحمصي"} <= set(found)
+    found = persons(
+        "مشفى حمص العسكري - قسم السجلات\n"
+        "تاريخ القبول\tالاسم والنسبة\tالوالدة\tسنة الولادة\tتاريخ الوفاة\n"
+        "٢٠١١/٠٩/٠٧\tبلال طلال السراقبي\tعفاف عثمان\t١٩٨٦\t٣ شباط/فبراير ٢٠١٩\n"
+    )
+    assert found["بلال طلال السراقبي"].mother == "عفاف عثمان"
+    found = persons(
+        "دفتر القبور - مقبرة القطيفة\n"
+        "القبر رقم 715: عدنان سليمان طعمة أمه أسماء التدمري، الجثة رقم 9358، دفن بتاريخ 21 كانون الثاني 2017\n"
+    )
+    assert found["عدنان سليمان طعمه"].mother == "أسماء التدمري"
