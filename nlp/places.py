@@ -113,6 +113,44 @@ def resolve_place(name: str) -> Place | None:
     return gaz.by_latin.get(_latin_key(name))
 
 
+# A facility the gazetteer lacks, read by its form: a kind word, a gazetteer place (or a cemetery's باب
+# quarter), an optional qualifier and number (مشفى حمص العسكري، سجن حلب المركزي، مقبرة نجها، فرع حماة).
+_KIND_WORDS = {
+    "مشفي": "hospital", "مستشفي": "hospital", "المشفي": "hospital", "المستشفي": "hospital",
+    "سجن": "prison", "مقبره": "cemetery", "فرع": "branch",
+}  # fmt: skip
+_QUALIFIERS = frozenset(str.split("العسكري العسكريه المركزي المدني الوطني العام الجديد القديم الشرقي الغربي"))
+_PATTERN_MAX_NAME = 2  # words of the place name after the kind word
+
+
+def pattern_facility(tokens: list[str], i: int) -> tuple[int, Place] | None:
+    """A facility of a known kind named after a gazetteer place, starting at ``tokens[i]``
+    (normalised words): (words taken, its place entry, id ``facility:form:<kind>:<name>``)."""
+    kind = _KIND_WORDS.get(tokens[i])
+    if kind is None:
+        return None
+    gaz = gazetteer()
+    end = 0
+    for n in range(min(_PATTERN_MAX_NAME, len(tokens) - i - 1), 0, -1):
+        place = gaz.by_words.get(tuple(tokens[i + 1 : i + 1 + n]))
+        if place is not None and place.type == "LOCATION":
+            end = i + 1 + n
+            break
+    if not end and kind == "cemetery" and i + 2 < len(tokens) and tokens[i + 1] == "باب":
+        end = i + 3 if re.fullmatch(r"[\u0621-\u064a]{2,}", tokens[i + 2]) else 0
+    if not end:
+        return None
+    if end < len(tokens) and tokens[end] in _QUALIFIERS:
+        end += 1
+    if end < len(tokens) and tokens[end].isdigit():
+        end += 1
+    words = tokens[i:end]
+    if kind == "branch" and not (end > i + 2 or words[-1].isdigit()):
+        return None  # فرع حماة alone is an office of a bank as often as a security branch
+    ident = "facility:form:" + kind + ":" + "_".join(words[1:])
+    return end - i, Place(ident, "FACILITY", " ".join(words), kind)
+
+
 def branch(number: str) -> Place:
     """The facility entry of a numbered security branch (known or not)."""
     ident = f"facility:branch_{number}"
@@ -175,6 +213,12 @@ def find_places(text: NormText, page: int = 0) -> list[Mention]:
             matched = True
             break
         if not matched:
-            i += 1
+            formed = pattern_facility(tokens, i) if i not in taken else None
+            if formed is not None and not any(j in taken for j in range(i, i + formed[0])):
+                n, place = formed
+                emit(place, words[i].start(), words[i + n - 1].end(), i, i + n)
+                i += n
+            else:
+                i += 1
     mentions.sort(key=lambda m: m.start)
     return mentions

@@ -24,6 +24,7 @@ HAND = [
     ("place:adra", ["Adra"], ["عدرا"]),
     ("place:mezzeh", ["Mezzeh", "Mazzeh", "Al-Mazzah"], ["المزة", "المزه"]),
     ("place:qaboun", ["Qaboun", "Al-Qaboun"], ["القابون"]),
+    ("place:najha", ["Najha", "Najha village"], ["نجها"]),  # its cemetery: burials from military hospitals
     ("place:barzeh", ["Barzeh", "Barza"], ["برزة", "برزه"]),
     ("place:muadamiyah", ["Muadamiyah", "Moadamiyeh", "Al-Muadamiyah"], ["المعضمية", "معضمية الشام"]),
     ("place:albu_kamal", ["Abu Kamal", "Albu Kamal", "Al-Bukamal"], ["البوكمال", "البو كمال", "أبو كمال"]),

@@ -22,6 +22,7 @@ _IN_CUES = frozenset(
 _TO_CUES = frozenset({"الي", "والي", "لدي"})
 _LETTERHEAD_LINES = 4  # the first lines of a page: the issuing authority's letterhead when short
 _LETTERHEAD_WORDS = 6
+_BURIED = 5  # above every other cue
 
 
 @dataclass
@@ -73,6 +74,8 @@ def page_context(lines: Sequence[Line], skip: set[int], doc_type: str | None) ->
                 if to or place.kind in ("court", "hospital")
                 else _facility_score(toks, a, letterhead, titled)
             )
+            if doc_type == "burial_list" and place.kind == "cemetery":
+                score = _BURIED  # a burial list's persons are in its cemetery, wherever they came from
             if score > best:
                 ctx.facility, best = place, score
         _note_dates(ctx, toks)

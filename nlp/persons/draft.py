@@ -8,8 +8,16 @@ from dataclasses import dataclass, field
 from athar.arabic import name_keys
 from athar.records import Event, Person
 from nlp.layout import Token
-from nlp.persons.lexicon import looks_like_name, strip_rule_glyph, title_length, word_class
+from nlp.persons.lexicon import (
+    is_female,
+    lexicon,
+    looks_like_name,
+    strip_rule_glyph,
+    title_length,
+    word_class,
+)
 from nlp.persons.words import is_word, name_units
+from nlp.places import gazetteer
 
 
 @dataclass
@@ -105,10 +113,39 @@ def _clean(draft: Draft) -> bool:
         return False
     if draft.mother:
         mother = draft.mother
-        if any(word_class(t.norm) == "stop" for t in mother):
+        if any(word_class(t.norm) == "stop" and not is_female(t.norm) for t in mother):
             mother = []  # a note line or a formula is never a mother (a misread name still is one)
-        draft.mother = mother
+        draft.mother = _mother_trimmed(mother)
     return True
+
+
+_BIRTH_MISREAD = frozenset({"تود", "تولد", "نولد", "تواد"})  # a birth cue run into the mother's name
+
+
+def _nisba(norm: str) -> bool:
+    return norm.startswith("ال") and norm.endswith("ي")  # الزبداني: a family name as much as a town
+
+
+def _mother_trimmed(mother: list[Token]) -> list[Token]:
+    """A mother's name without what OCR ran into its end: a rule glyph (a lone letter), a birth cue,
+    or the birth place of the next cell (نادية قطنا) when that word is a place and no name."""
+    while len(mother) > 1:
+        last = mother[-1].norm
+        place = gazetteer().by_words.get((last,))
+        if (
+            len(last) == 1
+            or last in _BIRTH_MISREAD
+            or (
+                place is not None
+                and place.type == "LOCATION"
+                and last not in lexicon().kinds
+                and not _nisba(last)
+            )
+        ):
+            mother = mother[:-1]
+        else:
+            break
+    return mother
 
 
 def finish(draft: Draft, page: Page, page_no: int) -> Person | None:

@@ -37,6 +37,8 @@ def read_labelled(lines: Sequence[Line], skip: set[int]) -> tuple[list[Draft], s
         labels = _line_labels(toks)
         if not labels or labels[0][0] > 1:
             continue
+        if current is None and all(kind not in PERSON_FIELDS for _s, _e, kind in labels):
+            continue  # only numbers' labels (القبر رقم 715: فلان أمه …): a list line's lead, for prose
         used.add(index)
         for k, (s, e, kind) in enumerate(labels):
             stop = labels[k + 1][0] if k + 1 < len(labels) else len(toks)

@@ -11,7 +11,8 @@ from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
-from nlp.persons.words import dates_in, is_word, places_in
+from nlp.persons.listed import PLURAL_ROLES, Start, listed_names
+from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, places_in
 
 _TRIGGERS = {
     ("المدعو",): None,
@@ -182,10 +183,16 @@ def _cued(toks: Sequence[Token]) -> bool:
     return False
 
 
+_NUMBERED = frozenset({"القبر", "الجثه", "البراد", "الضريح"})
+
+
 def _list_head(toks: Sequence[Token]) -> int | None:
     """Where the name starts on a list line: after a serial and a mark ("1 - محمد …"), or after any
     leading numbers and marks on a line that goes on with a mother or birth (a cue word, or "/ فاطمة")
     and whose first word is a given name ("١٢ صبحي علي العلي / أمه فوزية", the bracket lost to OCR)."""
+    if len(toks) > 3 and toks[0].norm in _NUMBERED and toks[1].norm == "رقم" and toks[2].norm.isdigit():
+        q = _list_head(toks[3:])  # "القبر رقم 715: فلان أمه …": a grave or body number leads the record
+        return None if q is None else q + 3
     if not toks or not _lead(toks[0]):
         return None
     q = 1
@@ -201,13 +208,11 @@ def _list_head(toks: Sequence[Token]) -> int | None:
     return q if named and _cued(toks[q:]) else None
 
 
-def _starts(
-    lines: Sequence[Line], skip: set[int]
-) -> tuple[list[Token], list[tuple[int, int, str | None, int]]]:
-    """All prose tokens, and (start, name start, trigger event, hard limit) of each person they introduce:
-    after a trigger word, or at the head of a numbered list line ("1 - محمد أحمد …")."""
+def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[Start]]:
+    """All prose tokens, and where each person they introduce starts: after a trigger word, in a list
+    after a plural trigger, or at the head of a numbered list line ("1 - محمد أحمد …")."""
     tokens: list[Token] = []
-    starts: list[tuple[int, int, str | None, int]] = []
+    starts: list[Start] = []
     for index, line in enumerate(lines):
         if index in skip:
             continue
@@ -216,15 +221,18 @@ def _starts(
         tokens.extend(toks)
         q = _list_head(toks)
         if q is not None:
-            starts.append((at, at + q, None, at + len(toks)))
+            starts.append((at, at + q, None, at + len(toks), None))
     i = 0
     while i < len(tokens):
         for n in (2, 1):
             key = tuple(t.norm for t in tokens[i : i + n])
             if len(key) == n and key in _TRIGGERS:
-                starts.append((i, i + n, _TRIGGERS[key], len(tokens)))
+                starts.append((i, i + n, _TRIGGERS[key], len(tokens), None))
                 i += n - 1
                 break
+        else:
+            if tokens[i].norm in PLURAL_ROLES:
+                listed_names(tokens, i, starts, VERB)
         i += 1
     starts.sort()
     return tokens, starts
@@ -268,14 +276,19 @@ def _family_end(name: Sequence[Token], titled: int) -> bool:
     return last.startswith("ال") and last not in NAME_PARTS and before not in _UNIT_HEADS
 
 
+_ORDINALS = frozenset(str.split("الاول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الاخر"))
+
+
 def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
     """Persons introduced by trigger words or list numbers in the text outside tables and fields."""
     tokens, starts = _starts(lines, skip)
     drafts: list[Draft] = []
-    for k, (s, e, trigger_event, hard) in enumerate(starts):
+    for k, (s, e, trigger_event, hard, listed) in enumerate(starts):
         limit = min(hard, starts[k + 1][0] if k + 1 < len(starts) else len(tokens))
-        role = _TRIGGER_ROLES.get(tokens[e - 1].norm)
-        while e < limit and tokens[e].norm in (":", "-"):  # المدعى عليه: فلان
+        role = listed or _TRIGGER_ROLES.get(tokens[e - 1].norm)
+        while e < limit and (
+            tokens[e].norm in (":", "-") or tokens[e].norm in _ORDINALS
+        ):  # المتهم الأول: فلان
             e += 1
         name = name_after(tokens, e, limit)
         if len([t for t in name if is_word(t)]) < 2:
@@ -289,10 +302,21 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
         assign(draft, "name", name)
         draft.tokens.extend(tokens[s:end])
         _prose_fields(rest, draft)
+        if trigger_event is None and listed is None and e > s and draft.birth_date is None:
+            _list_year([*tokens[s:e], *rest], draft)  # a list line: "١. فلان (فاطمة) ١٩٨٣"
         _slash_mother(rest, draft)
         _prose_event(tokens, s, rest, trigger_event, draft)
         drafts.append(draft)
     return drafts
+
+
+def _list_year(line: Sequence[Token], draft: Draft) -> None:
+    """The one plausible birth year standing alone on a list line (not part of a date)."""
+    found = lone_birth_year(line)
+    if found:
+        k, year = found
+        draft.birth_date = year
+        draft.year_tokens.append((line[k], line[k], year))
 
 
 def _slash_mother(rest: Sequence[Token], draft: Draft) -> None:
@@ -301,7 +325,7 @@ def _slash_mother(rest: Sequence[Token], draft: Draft) -> None:
         return
     words = []
     for tok in rest[1:3]:
-        if not is_word(tok) or word_class(tok.norm) == "stop":
+        if not is_word(tok) or (word_class(tok.norm) == "stop" and not is_female(tok.norm)):
             break
         words.append(tok)
     if words and is_female(words[0].norm):
@@ -329,6 +353,11 @@ def _prose_event(
         draft.events.append(Event(ev_type, when, where.id if where else None))
 
 
+def _mother_words(mother: Sequence[Token]) -> int:
+    """How many words a mother's name may have: two, three when a compound runs on (مفيدة عبد الواحد)."""
+    return 3 if len(mother) == 2 and mother[1].norm in ("عبد", "ابو", "ام") else 2
+
+
 def _prose_fields(rest: list[Token], draft: Draft) -> None:
     n = len(rest)
     for i, tok in enumerate(rest):
@@ -342,7 +371,9 @@ def _prose_fields(rest: list[Token], draft: Draft) -> None:
             while j < n and rest[j].norm in (":", "اسم", "هي"):
                 j += 1
             mother: list[Token] = []
-            while j < n and is_word(rest[j]) and not _is_stop(rest[j]) and len(mother) < 2:
+            while (
+                j < n and is_word(rest[j]) and not _is_stop(rest[j]) and len(mother) < _mother_words(mother)
+            ):
                 mother.append(rest[j])
                 j += 1
             if mother and not draft.mother:
@@ -355,13 +386,13 @@ def _prose_fields(rest: list[Token], draft: Draft) -> None:
             window = window[:stop]
             found = dates_in(window)
             places = [p for p in places_in(window) if p[2].type == "LOCATION"]
-            year = next((k for k, t in enumerate(window) if re.fullmatch(r"(?:19|20)\d\d", t.norm)), None)
+            year = next((k for k, t in enumerate(window) if birth_year(t.norm, noisy=True)), None)
             if found and (year is None or found[0][0] <= year):
                 a, b, iso = found[0]
                 draft.birth_date = iso
                 draft.year_tokens.append((window[a], window[b - 1], iso))
             elif year is not None:
-                draft.birth_date = window[year].norm
+                draft.birth_date = birth_year(window[year].norm, noisy=True)
                 draft.year_tokens.append((window[year], window[year], window[year].norm))
                 found = [(year, year + 1, window[year].norm)]
             if places and (not found or places[0][0] < found[0][0]):

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 from athar.records import Event
 from nlp.layout import Cell, Line, Token
+from nlp.persons.columns import BIRTH_BEFORE
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import strip_rule_glyph
 from nlp.persons.tables import _HALF_READ
-from nlp.persons.words import dates_in, is_word, name_units, places_in
+from nlp.persons.words import dates_in, is_word, lone_birth_year, name_units, places_in
 
 _MARKS = ("|", "-", ":", "،", ",", "(", ")")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -43,6 +44,10 @@ def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft
             while j < n and is_word(tokens[j]):
                 j += 1
             following = _following_words(fields[pos + 1 :])
+            if kind == "name" and following[:1] == ["mother"] and _slash_mother(tokens, i, j, draft):
+                k = j + 1 + len(draft.mother)
+                _read_segment(tokens[k:], fields[pos + 2 :], name_label, draft)
+                return
             if kind != "name" or not following:
                 assign(draft, kind, tokens[i:j])
                 i = j
@@ -51,6 +56,19 @@ def _read_segment(tokens: list[Token], fields: list[str], name_label: str, draft
             j, remaining = _after_run(tokens, j, fields[pos + 1 :], draft)
             _read_segment(tokens[j:], remaining, name_label, draft)
             return
+
+
+def _slash_mother(tokens: list[Token], i: int, j: int, draft: Draft) -> bool:
+    """A "name / mother" cell (header الاسم / الأم): the words before the slash are the name, those
+    after it the mother's."""
+    if j + 1 >= len(tokens) or tokens[j].norm != "/" or not is_word(tokens[j + 1]):
+        return False
+    m = j + 1
+    while m < len(tokens) and is_word(tokens[m]):
+        m += 1
+    assign(draft, "name", tokens[i:j])
+    assign(draft, "mother", tokens[j + 1 : m])
+    return True
 
 
 def _following_words(rest: list[str]) -> list[str]:
@@ -200,8 +218,19 @@ def _without_rules(line: Line) -> Line:
 
 
 def read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_label: str) -> Draft:
-    """One table row read into a draft, cells assigned to the header's columns."""
-    line = _without_rules(line)
+    """One table row read into a draft, cells assigned to the header's columns; a row whose birth cell
+    gave no year takes the one lone early year of the row (OCR moved it into another column)."""
+    draft = _read_row(_without_rules(line), columns, name_label)
+    if draft.birth_date is None:
+        found = lone_birth_year(line.tokens, latest=BIRTH_BEFORE - 1)
+        if found:
+            tok = line.tokens[found[0]]
+            draft.birth_date = found[1]
+            draft.year_tokens.append((tok, tok, found[1]))
+    return draft
+
+
+def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_label: str) -> Draft:
     draft = Draft()
     if any(fs == [_HALF_READ] for _c, fs in columns):
         columns = _settle_half_read(line, columns)

@@ -1,0 +1,65 @@
+"""Several persons after one plural trigger: المتهمين: 1- فلان 2- فلان، المتهمون فلان وفلان و فلان."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from nlp.layout import Token
+from nlp.persons.lexicon import is_female, is_given
+from nlp.persons.words import is_word
+
+# (start, name start, trigger event, hard limit, role given by a plural trigger)
+Start = tuple[int, int, str | None, int, str | None]
+_SERIAL = re.compile(r"\d{1,3}")
+
+# plural triggers: several persons follow, joined by و, commas or serials (المتهمين: 1- فلان 2- فلان)
+PLURAL_ROLES = {
+    "المتهمين": "defendant", "المتهمون": "defendant", "المتهمان": "defendant", "المتهمات": "defendant",
+    "الموقوفين": "detainee", "الموقوفون": "detainee", "الموقوفان": "detainee", "المعتقلين": "detainee",
+    "المحكومين": "defendant", "المتوفين": "deceased",
+}  # fmt: skip
+_LIST_WINDOW = 80  # tokens after a plural trigger searched for listed names
+_LIST_ENDS = frozenset(
+    str.split("بالاعدام بالسجن بالاشغال بجرم بتهمه قد لقيامهم وذلك بما وفق لانهم بعقوبه بالحبس حكمت")
+)
+
+
+def listed_names(tokens: list[Token], i: int, starts: list[Start], verbs: Collection[str]) -> None:
+    """Add a start for each name listed after a plural trigger at ``tokens[i]`` (the first name right
+    after it, the others after و, a comma or a serial); a و glued to a given name ("وعمر") is split off
+    its token so the name starts at the given name. Brackets and colons are no separators: they hold
+    mothers."""
+    role = PLURAL_ROLES[tokens[i].norm]
+    women = tokens[i].norm.endswith("ات")
+    taken = {e for _s, e, *_rest in starts}
+    j = i + 1
+    fresh = True  # the next word may start a name (after the trigger, a separator or a serial)
+    first = True
+    while j < min(len(tokens), i + _LIST_WINDOW):
+        tok = tokens[j]
+        norm = tok.norm
+        if norm in _LIST_ENDS or norm in verbs or (norm == "." and not fresh):
+            break
+        if not fresh and len(norm) > 3 and norm[0] == "و" and is_given(norm[1:]) and not is_given(norm):
+            tokens[j : j + 1] = [
+                Token("و", tok.start, tok.start + 1),
+                Token(norm[1:], tok.start + 1, tok.end),
+            ]
+            starts[:] = [(a + (a > j), b + (b > j), ev, h + (h > j), r) for a, b, ev, h, r in starts]
+            taken = {b + (b > j) for b in taken}
+            norm = "و"
+        if norm in _LIST_SEPARATORS or _SERIAL.fullmatch(norm) or (first and norm == ":"):
+            fresh = True
+        elif fresh and is_word(tok) and is_given(norm) and (women or not is_female(norm)):
+            if j not in taken:
+                starts.append((j, j, None, len(tokens), role))
+            fresh = first = False
+        elif first:
+            return  # not a list of names (الموقوفين المرحلين من …)
+        else:
+            fresh = False
+        j += 1
+
+
+_LIST_SEPARATORS = frozenset({"و", "،", ",", "-", "."})
