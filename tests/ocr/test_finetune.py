@@ -89,6 +89,29 @@ def test_an_integer_model_becomes_a_float_model_that_reads_the_same(tmp_path: Pa
     assert _read(tmp_path / "line.png", back.parent) == read_by_int
 
 
+def generator_words() -> set[str]:
+    """The benchmark generator's name, place and facility words, normalised (ocr/train/held_out_words.txt)."""
+    from ocr.train.training_text import SHARED_PARTS
+    from tests import synth_data as data
+
+    words: set[str] = set()
+    for pool in (data.MALE_FIRST, data.FATHER, data.FAMILY, data.MOTHER):
+        for name in pool:
+            words.update(name.split())
+    for place, _latin in data.PLACES:
+        words.update(place.split())
+    words.update(["صيدنايا", "عدرا", "تدمر", "فلسطين", "تشرين", "حرستا", "المزة"])
+    return {normalize_arabic(w) for w in words} - {normalize_arabic(w) for w in SHARED_PARTS}
+
+
+def test_the_held_out_word_list_is_the_generators() -> None:
+    """The training tool's list of words to keep out equals the generator's pools (regenerate it if not)."""
+    expected = generator_words()
+    assert held_out_words() == expected, (
+        "ocr/train/held_out_words.txt is stale: write sorted(generator_words()) one per line"
+    )
+
+
 def test_training_text_never_contains_the_benchmark_names() -> None:
     held = held_out_words()
     assert {normalize_arabic(w) for w in ("سهام", "ريم", "الخطيب", "حماة")} <= held
