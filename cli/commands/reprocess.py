@@ -34,10 +34,15 @@ def run(args: argparse.Namespace) -> int:
             "say what to re-run: sha256s, --below-confidence N, --older-versions, --quarantined or --all.",
             code="nothing_selected",
         )
+    from app.reprocess import select
     from flows.reprocess import run_reprocess
 
+    settings = load_settings()
+    if args.sha256:
+        # Unknown ids are refused here, in one line, before a flow (and a Prefect server) starts.
+        select(settings, sha256s=args.sha256)
     result = run_reprocess(
-        load_settings(),
+        settings,
         sha256s=args.sha256 or None,
         below_confidence=args.below_confidence,
         older_versions=args.older_versions,

@@ -1,0 +1,31 @@
+"""The command line refuses bad input in one clear line, before any flow starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("wanted", ["f" * 64, "abc"])
+def test_reprocess_of_an_unknown_document_is_one_line_without_a_flow(tmp_path: Path, wanted: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATHAR_")}
+    env.update(ATHAR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "reprocess", wanted],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "prefect" not in done.stderr.lower()  # no temporary server, no failed flow run
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [lines[0]] and lines[0].startswith("athar: error [unknown_document]")
