@@ -138,6 +138,8 @@ def export_bag(settings: Settings, sha256: str, out: Path) -> dict[str, Any]:
 
 def export_training(settings: Settings, out: Path) -> list[str]:
     """Training pairs from every corrected line of every document with corrections."""
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} is a file; give a directory for the training pairs (--out DIR).")
     names: list[str] = []
     for sha256 in open_state(settings).corrected_documents():
         try:

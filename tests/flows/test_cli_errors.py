@@ -29,3 +29,23 @@ def test_reprocess_of_an_unknown_document_is_one_line_without_a_flow(tmp_path: P
     assert "prefect" not in done.stderr.lower()  # no temporary server, no failed flow run
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert lines == [lines[0]] and lines[0].startswith("athar: error [unknown_document]")
+
+
+def test_training_export_onto_a_file_is_one_line(tmp_path: Path) -> None:
+    taken = tmp_path / "taken.csv"
+    taken.write_text("keep me\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATHAR_")}
+    env.update(ATHAR_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "export", "training", "--out", str(taken)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("athar: error [export_failed]")
+    assert taken.read_text(encoding="utf-8") == "keep me\n"
