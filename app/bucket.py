@@ -149,4 +149,23 @@ def key_id(key: str) -> str:
 
 def open_bucket(settings: Settings, url: str | None = None) -> Bucket:
     """The watched bucket from ``url`` or ``settings.inbox``."""
-    return Bucket(url or settings.inbox, settings)
+    bucket = Bucket(url or settings.inbox, settings)
+    if bucket.is_local:
+        _refuse_data_dir(Path(bucket.root), settings)
+    return bucket
+
+
+# the data directory's own stores: an inbox there would take in (and move away) the state database
+# or originals
+_STORES = ("originals", "pages", "cache", "search-node", "processed")
+
+
+def _refuse_data_dir(inbox: Path, settings: Settings) -> None:
+    data = settings.data_dir.expanduser().resolve()
+    inside = data in inbox.parents and inbox.relative_to(data).parts[0] in _STORES
+    if inbox == data or inside:
+        raise ConfigurationError(
+            f"the inbox {str(inbox)!r} is Athar's data directory (or one of its stores); point "
+            "ATHAR_INBOX at a folder of its own (e.g. ATHAR_DATA_DIR/inbox).",
+            code="inbox_in_data_dir",
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,27 @@ def test_training_export_onto_a_file_is_one_line(tmp_path: Path) -> None:
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("athar: error [export_failed]")
     assert taken.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_an_inbox_pointed_at_the_data_directory_is_refused_and_takes_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    state = data / "athar.db"
+    with sqlite3.connect(state) as db:
+        db.execute("CREATE TABLE keep (note TEXT)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATHAR_")}
+    env.update(ATHAR_DATA_DIR=str(data), ATHAR_INBOX=str(data), PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "watch", "--once"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "athar: error [inbox_in_data_dir]" in done.stderr
+    assert state.read_bytes().startswith(b"SQLite format 3")  # not moved to processed/, not taken in
+    assert not (data / "processed").exists()
