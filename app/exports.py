@@ -1,7 +1,7 @@
 """Exports of stored documents, with their corrections applied: what the CLI and the web app call.
 
 Per document: ALTO and hOCR of a page, a IIIF manifest, a searchable PDF, a signed BagIt evidence
-package. Across the archive: persons (CSV, XLSX) from the person index, one row per mention, with
+package; per dossier, a signed BagIt package of all its documents with its timeline and judgements. Across the archive: persons (CSV, XLSX) from the person index, one row per mention, with
 the box of the person's words from the OCR kept; training pairs from every corrected line.
 """
 
@@ -114,26 +114,104 @@ def provenance(settings: Settings, sha256: str) -> dict[str, Any]:
     }
 
 
-def export_bag(settings: Settings, sha256: str, out: Path) -> dict[str, Any]:
-    """A BagIt evidence package of one document (signed when ATHAR_SIGNING_KEY is set)."""
+def _document_payload(settings: Settings, sha256: str, prefix: str = "") -> dict[str, bytes | Path]:
+    """The original and every export of one document (corrections applied), under ``prefix``."""
     original = verify_original(settings, sha256)
     _, corrected, analysis, _ = corrections.current(settings, sha256)
-    payload: dict[str, bytes | Path] = {f"original/{sha256}": original}
+    payload: dict[str, bytes | Path] = {f"{prefix}original/{sha256}": original}
     for number, page in corrected.items():
-        payload[f"exports/alto/page-{number:04d}.xml"] = alto.alto_xml(page, image_name=f"{sha256}-p{number}")
-        payload[f"exports/hocr/page-{number:04d}.html"] = hocr.hocr_html(page).encode("utf-8")
-        payload[f"exports/text/page-{number:04d}.txt"] = page.text.encode("utf-8")
-    payload["exports/iiif-manifest.json"] = json.dumps(
+        payload[f"{prefix}exports/alto/page-{number:04d}.xml"] = alto.alto_xml(
+            page, image_name=f"{sha256}-p{number}"
+        )
+        payload[f"{prefix}exports/hocr/page-{number:04d}.html"] = hocr.hocr_html(page).encode("utf-8")
+        payload[f"{prefix}exports/text/page-{number:04d}.txt"] = page.text.encode("utf-8")
+    payload[f"{prefix}exports/iiif-manifest.json"] = json.dumps(
         iiif.manifest(sha256, list(corrected.values()), analysis, base_url=base_url(settings)),
         ensure_ascii=False,
     ).encode("utf-8")
-    payload["exports/document.pdf"] = pdf.searchable_pdf(
+    payload[f"{prefix}exports/document.pdf"] = pdf.searchable_pdf(
         [(p, export_image(settings, p)) for p in corrected.values()], title=f"Athar {sha256}"
     )
+    return payload
+
+
+def export_bag(settings: Settings, sha256: str, out: Path) -> dict[str, Any]:
+    """A BagIt evidence package of one document (signed when ATHAR_SIGNING_KEY is set)."""
+    payload = _document_payload(settings, sha256)
     info = {"External-Identifier": f"sha256:{sha256}", "External-Description": "Athar evidence package"}
     return bag.write_bag(
         out, payload, provenance(settings, sha256), info=info, signing_key=settings.signing_key
     )
+
+
+def is_dossier_id(wanted: str) -> bool:
+    """Whether ``wanted`` names a dossier (``D`` + 12 hex digits, as `athar dossiers` prints) rather
+    than a document (a sha256 or a prefix of one: hex digits only)."""
+    text = wanted.strip()
+    return len(text) == 13 and text[0] == "D" and all(ch in "0123456789abcdef" for ch in text[1:])
+
+
+def dossier_record(settings: Settings, dossier_id: str) -> dict[str, Any]:
+    """A dossier as the evidence package holds it: its timeline (as `athar dossier ID --json`), the
+    judgements on its mentions (with pairs across dossiers, so a "different" is kept too), the
+    pairs still waiting for a reviewer, and the documents it rests on."""
+    from app import dossiers
+    from link.cluster import pair_id
+
+    found = dossiers.dossier(settings, dossier_id)
+    data = found.to_json()
+    for link in data.get("links", []):
+        link["pair"] = pair_id(link["a"], link["b"])
+    members = {m.id for m in found.mentions}
+    store = dossiers.open_store(settings)
+    judged = [
+        {"pair": pair_id(j.a, j.b), "a": j.a, "b": j.b, "verdict": j.verdict, "by": j.by, "at": j.at}
+        for j in store.all_judgements()
+        if j.a in members or j.b in members
+    ]
+    waiting = [
+        item.to_json()
+        for item in dossiers.review_queue(settings)
+        if item.a.id in members or item.b.id in members
+    ]
+    documents = sorted({m.sha256 for m in found.mentions})
+    return {"dossier": data, "judgements": judged, "pending_review": waiting, "documents": documents}
+
+
+def export_dossier_bag(settings: Settings, dossier_id: str, out: Path) -> dict[str, Any]:
+    """A BagIt evidence package of one dossier: every document it rests on (original bytes and its
+    exports, under ``documents/<sha256>/``), the dossier's timeline, its judgements and the pairs
+    still to review; the provenance chain of every document. Signed when ATHAR_SIGNING_KEY is set."""
+    record = dossier_record(settings, dossier_id)
+    payload: dict[str, bytes | Path] = {
+        "dossier/timeline.json": json.dumps(record["dossier"], ensure_ascii=False, indent=1).encode(),
+        "dossier/judgements.json": json.dumps(record["judgements"], ensure_ascii=False, indent=1).encode(),
+        "dossier/pending-review.json": json.dumps(
+            record["pending_review"], ensure_ascii=False, indent=1
+        ).encode(),
+    }
+    chain = []
+    for sha256 in record["documents"]:
+        payload.update(_document_payload(settings, sha256, prefix=f"documents/{sha256}/"))
+        chain.append(provenance(settings, sha256))
+    found = record["dossier"]
+    info = {
+        "External-Identifier": f"dossier:{found['dossier']}",
+        "External-Description": f"Athar evidence package of a dossier ({len(chain)} documents)",
+    }
+    summary = bag.write_bag(
+        out,
+        payload,
+        {
+            "dossier": found["dossier"],
+            "documents": chain,
+            "judgements": record["judgements"],
+            "exported_by": f"athar {PIPELINE_VERSION}",
+        },
+        info=info,
+        signing_key=settings.signing_key,
+    )
+    return {**summary, "dossier": found["dossier"], "documents": len(chain)}
 
 
 def export_training(settings: Settings, out: Path) -> list[str]:

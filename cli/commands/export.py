@@ -5,6 +5,8 @@ athar export alto|hocr SHA --page N --out FILE
 athar export iiif SHA --out FILE
 athar export pdf SHA --out FILE
 athar export bag SHA --out DIR          (signed when ATHAR_SIGNING_KEY is set)
+athar export bag DOSSIER --out DIR      (a dossier id from `athar dossiers`: all its documents,
+                                         its timeline and judgements; also `--dossier ID`)
 athar export training --out DIR
 """
 
@@ -30,6 +32,9 @@ def register(sub: Any) -> None:
     parser.add_argument("kind", choices=KINDS, help="what to export")
     parser.add_argument("sha256", nargs="?", metavar="SHA", help="the document (alto, hocr, iiif, pdf, bag)")
     parser.add_argument("--out", required=True, type=Path, metavar="FILE|DIR", help="where to write")
+    parser.add_argument(
+        "--dossier", metavar="ID", help="bag: package a dossier (all its documents) instead of a document"
+    )
     parser.add_argument("--page", type=int, metavar="N", help="page (alto, hocr)")
     parser.add_argument("--format", choices=("csv", "xlsx"), help="persons: csv or xlsx")
     parser.add_argument("--name", help="persons: only those the person search finds for this name")
@@ -40,6 +45,12 @@ def register(sub: Any) -> None:
 
 
 def _check(args: argparse.Namespace) -> None:
+    if args.dossier and (args.kind != "bag" or args.sha256):
+        raise ConfigurationError(
+            "--dossier ID goes with `athar export bag` and no SHA.", code="bad_arguments"
+        )
+    if args.kind == "bag" and args.dossier:
+        return
     if args.kind in NEEDS_DOCUMENT and not args.sha256:
         raise ConfigurationError(
             f"`athar export {args.kind}` needs the document's sha256.", code="bad_arguments"
@@ -57,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
 
     _check(args)
     settings = load_settings()
-    sha256 = corrections.resolve(settings, args.sha256) if args.kind in NEEDS_DOCUMENT else ""
+    dossier = args.dossier or (
+        args.sha256 if args.kind == "bag" and exports.is_dossier_id(args.sha256) else None
+    )
+    needs_document = args.kind in NEEDS_DOCUMENT and dossier is None
+    sha256 = corrections.resolve(settings, args.sha256) if needs_document else ""
     out: Path = args.out
     if args.kind not in ("bag", "training"):
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         exports.export_iiif(settings, sha256, out)
     elif args.kind == "pdf":
         exports.export_pdf(settings, sha256, out)
+    elif args.kind == "bag" and dossier is not None:
+        result.update(exports.export_dossier_bag(settings, dossier.strip(), out))
     elif args.kind == "bag":
         result.update(exports.export_bag(settings, sha256, out))
     else:
