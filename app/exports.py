@@ -1,8 +1,9 @@
 """Exports of stored documents, with their corrections applied: what the CLI and the web app call.
 
 Per document: ALTO and hOCR of a page, a IIIF manifest, a searchable PDF, a signed BagIt evidence
-package; per dossier, a signed BagIt package of all its documents with its timeline and judgements. Across the archive: persons (CSV, XLSX) from the person index, one row per mention, with
-the box of the person's words from the OCR kept; training pairs from every corrected line.
+package; per dossier, a signed BagIt package of all its documents with its timeline and judgements.
+Across the archive: persons (CSV, XLSX) from the person index, one row per mention, with the box of
+the person's words from the OCR kept; training pairs from every corrected line.
 """
 
 from __future__ import annotations

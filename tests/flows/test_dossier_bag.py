@@ -120,7 +120,8 @@ def test_a_dossier_package_holds_every_document_and_is_sealed(
     manifest.write_text("".join(lines), encoding="utf-8")
     tags = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
     (out / "tagmanifest-sha256.txt").write_text(
-        "".join(f"{hashlib.sha256((out / t).read_bytes()).hexdigest()}  {t}\n" for t in tags), encoding="utf-8"
+        "".join(f"{hashlib.sha256((out / t).read_bytes()).hexdigest()}  {t}\n" for t in tags),
+        encoding="utf-8",
     )
     bagit.Bag(str(out)).validate()  # the checksums agree again...
     with pytest.raises(bag.BagError, match="altered"):
