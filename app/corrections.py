@@ -7,8 +7,8 @@ person search and the exports always show the corrected text, and a new OCR vers
 corrections re-aligned by box overlap (those whose box is gone are flagged, never dropped).
 
 A correction re-analyses and re-indexes only its own document, from its cached OCR plus the
-overlay (no page is read again), and refreshes the index before returning, so it is searchable
-as soon as the call returns.
+overlay (no page is read again), links its person records again (dossiers updated in the same
+call) and refreshes the index before returning, so it is searchable as soon as the call returns.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from athar.records import Analysis, ExtractedDocument, OcrPage
 from athar.settings import Settings
 from export import corrections as overlay
 from export.corrections import Correction, CorrectionError, Target
+from export.geometry import line_box, lines
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +125,47 @@ def reindex(settings: Settings, sha256: str) -> dict[str, Any]:
     refused = steps.index_documents([doc], settings).get(sha256)
     if refused is not None:
         raise refused
+    linked = relink(settings, doc)
     steps.refresh_index(settings)
-    summary = {**summarize(doc, INDEXED).to_json(), "trigger": "correction", "flagged": lost}
+    summary = {
+        **summarize(doc, INDEXED).to_json(), "trigger": "correction", "flagged": lost, "linked": linked,
+    }  # fmt: skip
     store.record_result(sha256, summary)
     return summary
+
+
+def relink(settings: Settings, doc: ExtractedDocument) -> bool:
+    """Link a re-indexed document's person records again, at once (no `athar link` needed).
+
+    Records whose fields a correction changed are forgotten by the dossier store and linked again
+    (the linker keeps stored records as they are); records with new spans are linked, records gone
+    are forgotten (:func:`app.dossiers.link_documents`); then every record of the document gets its
+    dossier id back in the persons index (re-indexing wrote the entries anew). Returns False, and
+    leaves the document to `athar link`, when linking fails: the correction itself stands.
+    """
+    from app import dossiers
+    from index.client import make_client
+    from index.persons import set_dossiers
+    from link.engine import recluster
+
+    try:
+        store = dossiers.open_store(settings)
+        fresh = {m.id: m for m in dossiers.mentions_of(doc)}
+        changed = [i for i, m in store.mentions(fresh).items() if fresh[i] != m]
+        if changed:
+            recluster(store, store.remove_mentions(changed))
+        client = make_client(settings)
+        dossiers.link_documents(settings, [doc], client=client)
+        moved = {**getattr(store, "assigned", {}), **store.dossiers_of(fresh)}  # the re-clustered ones too
+        set_dossiers(client, settings, moved)
+    except Exception as exc:  # a linking fault must not undo a correction: it is recorded and indexed
+        log.warning(
+            "document %s corrected but not linked again (%s); run `athar link`",
+            short(doc.document.sha256),
+            getattr(exc, "code", type(exc).__name__),
+        )
+        return False
+    return True
 
 
 def correct(
@@ -282,6 +320,25 @@ def word_view(settings: Settings, sha256: str, page: int) -> list[dict[str, Any]
         }
         for i, w in enumerate(engine[page].words)
     ]  # fmt: skip
+
+
+def line_view(settings: Settings, sha256: str, page: int) -> list[dict[str, Any]]:
+    """The engine's lines of a page (number, box, text) with their corrected text where a person
+    changed a word of them or the whole line (for the document view's line forms)."""
+    engine = engine_pages(settings, sha256)
+    if page not in engine:
+        return []
+    found = load(settings, sha256)
+    corrected = overlay.apply_to_page(engine[page], found)
+    now = {n: " ".join(corrected.words[i].text for i in ids) for n, ids in lines(corrected.words).items()}
+    out = []
+    for number, ids in sorted(lines(engine[page].words).items()):
+        text = " ".join(engine[page].words[i].text for i in ids)
+        out.append({
+            "line": number, "text": text, "bbox": list(line_box(engine[page], number)),
+            "corrected": now.get(number) if now.get(number, text) != text else None,
+        })  # fmt: skip
+    return out
 
 
 # What a fix matters for, most first: the mother's name finds a family's missing person best, then the

@@ -1,4 +1,5 @@
-"""Corrections in the web app: a form per word on the document view, a review queue, export downloads.
+"""Corrections in the web app: a form per word and per line on the document view, a review queue,
+export downloads.
 
 No JavaScript: every correction is a plain HTML form posted to the server, which records it
 (app.corrections), re-indexes the document and redirects back to the page (303). Only editors see
@@ -111,18 +112,21 @@ def add_editing(app: FastAPI, settings: Settings, html: Any) -> None:
                 response.status_code = 401
                 response.headers["WWW-Authenticate"] = EDITOR_REALM
             return response
-        page, index = _number(form, "page"), _number(form, "word")
-        text, why = form.get("text", ""), form.get("why") or None
+        page, text, why = _number(form, "page"), form.get("text", ""), form.get("why") or None
+        kind = "line" if "line" in form and "word" not in form else "word"  # a line form, or a word's
+        index = _number(form, kind)
 
         def record() -> Any:
-            target = corrections.word(settings, sha256, page, index)
+            find = corrections.line if kind == "line" else corrections.word
+            target = find(settings, sha256, page, index)
             return corrections.correct(settings, sha256, target, text, by=editor_name(request), why=why)
 
         done = await run_in_threadpool(record)
         record_event(audit_file, who=who(request), client=_client(request),
-                     kind="correction", detail={"sha256": sha256, "page": page, "word": index,
+                     kind="correction", detail={"sha256": sha256, "page": page, kind: index,
                                                 "version": done.version})  # fmt: skip
-        back = f"/doc/{sha256}?" + urlencode({"page": page}) + f"#w{index}"
+        anchor = f"#l{index}" if kind == "line" else f"#w{index}"
+        back = f"/doc/{sha256}?" + urlencode({"page": page}) + anchor
         return RedirectResponse("/review" if form.get("next") == "/review" else back, 303)
 
     @app.post("/doc/{sha256}/person", include_in_schema=False)
@@ -235,15 +239,17 @@ def document_context(
 
     try:
         words = corrections.word_view(settings, sha256, page)
+        line_rows = corrections.line_view(settings, sha256, page)
         engine = corrections.engine_pages(settings, sha256).get(page)
         history = [e for e in corrections.history(settings, sha256) if e["kind"] != "reading"]
     except PermanentError:
-        words, engine, history = [], None, []
-    for w in words:
+        words, line_rows, engine, history = [], [], None, []
+    for w in [*words, *line_rows]:
         x0, y0, x1, y1 = w["bbox"]
         w["crop"] = {"x": x0 - 8, "y": y0 - 8, "w": x1 - x0 + 16, "h": y1 - y0 + 16}
     return {
         "edit_words": words,
+        "edit_lines": line_rows,
         "engine_text": engine.text if engine else "",
         "history": history,
         "editing": can_edit,

@@ -97,6 +97,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "engine_text": ("قراءة الآلة كما هي", "The engine's reading, as it was"),
     "corrected_text": ("النص بعد التصحيح", "Text with corrections"),
     "words": ("الكلمات", "Words"),
+    "lines": ("الأسطر", "Lines"),
+    "line_text": ("نص السطر الصحيح", "Correct line text"),
     "correct": ("تصحيح", "Correct"),
     "person_role": ("الصفة", "role"),
     "corrected_by": ("صححها", "corrected by"),

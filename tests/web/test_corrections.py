@@ -139,3 +139,32 @@ def test_a_corrected_mother_is_what_person_search_finds(open_http: TestClient, c
     open_http.post(f"/doc/{sha}/revert", data={"csrf": token, "version": str(last["version"]), "page": "1"})
     hits = open_http.get("/api/person", params={"name": name}).json()["hits"]
     assert all(h["mother"] != NEW_WORD for h in hits)
+
+
+def test_a_line_corrected_on_the_document_view_splits_words_and_is_searchable(
+    open_http: TestClient, corpus: Corpus, web_settings: Settings
+) -> None:
+    sha = corpus.flows_doc.sha256
+    engine = corpus.flows_doc.extracted.pages[0]
+    number = engine.words[-1].line
+    page = open_http.get(f"/doc/{sha}")
+    assert f'id="l{number}"' in page.text and 'name="line"' in page.text
+    token = _csrf(page.text)
+    text = f"{NEW_WORD}ي {NEW_WORD}ي"
+    form = {"csrf": token, "page": "1", "line": str(number), "text": text, "why": "whole line misread"}
+    done = open_http.post(f"/doc/{sha}/correct", data=form, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith(f"#l{number}")
+    hits = open_http.get("/api/search", params={"q": f'"{text}"'}).json()["hits"]
+    assert [h["sha256"] for h in hits] == [sha]
+    view = open_http.get(f"/doc/{sha}").text
+    assert text in view  # the line's corrected text beside the engine's
+    last = open_http.get(f"/api/documents/{sha}/history").json()[-1]
+    assert last["target"]["kind"] == "line" and last["target"]["index"] == number and last["text"] == text
+    audit = [json.loads(x) for x in (web_settings.data_dir / "audit.log").read_text().splitlines()]
+    assert any(a["kind"] == "correction" and a.get("line") == number for a in audit)
+    reverted = open_http.post(
+        f"/doc/{sha}/revert", data={"csrf": token, "version": str(last["version"]), "page": "1"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert reverted.status_code == 303
+    assert open_http.get("/api/search", params={"q": f'"{text}"'}).json()["hits"] == []
