@@ -153,7 +153,9 @@ def latest_cached_page(settings: Settings, sha256: str, page: int) -> OcrPage | 
     """
     folder = ocr_cache_dir(settings, sha256)
     try:
-        candidates = sorted(folder.glob(f"p{page:05d}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        candidates = sorted(
+            folder.glob(f"p{page:05d}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
     except OSError:
         return None
     if not candidates:

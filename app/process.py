@@ -75,6 +75,8 @@ def ocr_executor(jobs: int) -> ProcessPoolExecutor:
         return pool
 
 
+
+
 def warm_up(settings: Settings) -> None:
     """Start what a batch needs before its first page is ready (idempotent, returns at once).
 

@@ -72,7 +72,11 @@ def select(
         for d in known:
             if d.state != INDEXED or d.sha256 in chosen:
                 continue
-            low = [p for p, c in cached_page_confidences(settings, d.sha256).items() if c < below_confidence]
+            low = [
+                p
+                for p, c in cached_page_confidences(settings, d.sha256).items()
+                if c < below_confidence
+            ]
             if low:
                 chosen[d.sha256] = low
     if include_quarantined:

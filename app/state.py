@@ -462,6 +462,7 @@ class SqliteStateStore:
             rows = db.execute("SELECT DISTINCT sha256 FROM corrections ORDER BY sha256").fetchall()
         return [r["sha256"] for r in rows]
 
+
     # objects of the bucket that are not taken in (symlinks, sockets, unreadable files, ...)
     def sync_skipped(self, bucket: str, skipped: dict[str, str], present: set[str]) -> list[str]:
         """After listing ``bucket``: ``skipped`` (key -> reason) are the objects the listing refuses,
