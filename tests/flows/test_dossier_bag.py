@@ -15,14 +15,18 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from app import corrections
 from app.bucket import open_bucket
-from app.dossiers import dossiers
+from app.dossiers import dossiers, open_store
 from app.state import INDEXED
 from athar.settings import PROJECT_ROOT, Settings
 from export import bag
 from flows.watch import run_watch_bucket
+from link.timeline import Dossier
 from tests.flows.scans import png_scan
 from tests.flows.test_pipeline import REGISTER_SEEDS, _child_env
+
+NEW_MOTHER = "قرنفلات"  # no generated page holds it
 
 
 def _athar(settings: Settings, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
@@ -51,25 +55,30 @@ def _rewrite(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def test_a_dossier_package_holds_every_document_and_is_sealed(
-    pipeline_settings: Settings, tmp_path: Path
-) -> None:
-    import bagit
-
-    settings = pipeline_settings
+def _two_scans(settings: Settings) -> tuple[set[str], Dossier]:
+    """The same register page scanned twice (other bytes, the same people), processed by a real flow
+    run; the shas and a dossier holding a person of both."""
     scan = png_scan(REGISTER_SEEDS[0], "prison_register", "سجل.png")
-    again = io.BytesIO()  # the same page scanned again: other bytes, the same people
+    again = io.BytesIO()
     Image.open(io.BytesIO(scan.data)).save(again, format="PNG", dpi=(301, 301))
     bucket = open_bucket(settings)
     bucket.put(scan.name, scan.data)
     bucket.put("سجل نسخة.png", again.getvalue())
     assert run_watch_bucket(settings)[INDEXED] == 2
     shas = {hashlib.sha256(scan.data).hexdigest(), hashlib.sha256(again.getvalue()).hexdigest()}
-    _key(settings.data_dir / "signing.pem")
-
     spanning = [d for d in dossiers(settings) if {m.sha256 for m in d.mentions} == shas]
     assert spanning, "the same person in both scans should make one dossier"
-    dossier = spanning[0]
+    return shas, spanning[0]
+
+
+def test_a_dossier_package_holds_every_document_and_is_sealed(
+    pipeline_settings: Settings, tmp_path: Path
+) -> None:
+    import bagit
+
+    settings = pipeline_settings
+    shas, dossier = _two_scans(settings)
+    _key(settings.data_dir / "signing.pem")
 
     out = tmp_path / "bag"
     summary = json.loads(_athar(settings, "export", "bag", dossier.id, "--out", str(out)).stdout)
@@ -126,3 +135,53 @@ def test_a_dossier_package_holds_every_document_and_is_sealed(
     bagit.Bag(str(out)).validate()  # the checksums agree again...
     with pytest.raises(bag.BagError, match="altered"):
         bag.verify_bag(out)  # ...but the signature does not
+
+
+def test_a_person_field_corrected_from_the_cli_relinks_at_once_and_reaches_exports(
+    pipeline_settings: Settings, tmp_path: Path
+) -> None:
+    import csv
+
+    from index.client import make_client
+    from index.persons import person_sources
+
+    settings = pipeline_settings
+    _, dossier = _two_scans(settings)
+    mine = sorted(dossier.mentions, key=lambda m: m.sha256)[0]  # one document's record of the person
+    theirs = next(m for m in dossier.mentions if m.sha256 != mine.sha256)
+    persons = [p for p in corrections.current(settings, mine.sha256)[2].persons if p.page == mine.page]
+    k = next(i for i, p in enumerate(persons) if (p.start, p.end) == (mine.start, mine.end))
+
+    bad = _athar(settings, "correct", mine.sha256, "--page", str(mine.page), "--person", str(k),
+                 "--text", NEW_MOTHER, "--by", "archivist", ok=False)  # fmt: skip
+    assert "bad_arguments" in bad.stderr  # --person needs --field
+    done = _athar(settings, "correct", mine.sha256, "--page", str(mine.page), "--person", str(k),
+                  "--field", "mother", "--text", NEW_MOTHER, "--by", "archivist",
+                  "--why", "the register's margin")  # fmt: skip
+    made = json.loads(done.stdout)
+    assert made["target"]["kind"] == "person" and made["target"]["field"] == "mother"
+
+    # linked again by the command itself (no `athar link`): the stored record has the new mother, and a
+    # different mother keeps it out of the other scan's dossier
+    store = open_store(settings)
+    assert store.mentions([mine.id])[mine.id].mother == NEW_MOTHER
+    owner = store.dossiers_of([mine.id, theirs.id])
+    assert owner[mine.id] != owner[theirs.id]
+    source = person_sources(make_client(settings), settings, [mine.id])[mine.id]
+    assert source["mother"] == NEW_MOTHER and source.get("dossier") == owner[mine.id]
+
+    history = [json.loads(x) for x in _athar(settings, "history", mine.sha256, "--json").stdout.splitlines()]
+    assert history[-1]["kind"] == "correction" and history[-1]["text"] == NEW_MOTHER
+    assert history[-1]["target"]["field"] == "mother" and history[-1]["why"] == "the register's margin"
+    text = _athar(settings, "history", mine.sha256).stdout
+    assert f"person {k} mother" in text and NEW_MOTHER in text
+
+    _athar(settings, "export", "persons", "--format", "csv", "--out", str(tmp_path / "p.csv"))
+    with (tmp_path / "p.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["sha256"] == mine.sha256]
+    assert NEW_MOTHER in {r["mother"] for r in rows}
+
+    _athar(settings, "correct", mine.sha256, "--revert", str(made["version"]), "--by", "archivist")
+    assert store.mentions([mine.id])[mine.id].mother == mine.mother
+    owner = store.dossiers_of([mine.id, theirs.id])
+    assert owner[mine.id] == owner[theirs.id]  # together again, at once
