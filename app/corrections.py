@@ -13,6 +13,7 @@ call) and refreshes the index before returning, so it is searchable as soon as t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -126,6 +127,7 @@ def reindex(settings: Settings, sha256: str) -> dict[str, Any]:
     if refused is not None:
         raise refused
     linked = relink(settings, doc)
+    refresh_review(settings, sha256, {p.page: p for p in pages}, analysis, engine)
     steps.refresh_index(settings)
     summary = {
         **summarize(doc, INDEXED).to_json(), "trigger": "correction", "flagged": lost, "linked": linked,
@@ -345,6 +347,8 @@ def line_view(settings: Settings, sha256: str, page: int) -> list[dict[str, Any]
 # name, then the birth date (year), then the rest of a person's row, then other dates and places.
 PRIORITY = {"mother": 0, "name": 1, "birth_date": 2, "person": 3, "date": 4, "place": 5, "other": 6}
 LOW_CONFIDENCE = 70.0  # words read below this are worth a look (upright pages read at 78-93 on average)
+BACKFILLED = "backfilled"  # the review store's flag: every document indexed before it existed is scanned
+BACKFILL_PER_REQUEST = 20  # such documents scanned per listing of the queue, until none is left
 
 
 def _roles(page: OcrPage, analysis: Analysis) -> dict[int, str]:
@@ -374,29 +378,100 @@ def _roles(page: OcrPage, analysis: Analysis) -> dict[int, str]:
     return roles
 
 
-def review_queue(settings: Settings, limit: int = 50, documents: int = 50) -> list[dict[str, Any]]:
-    """Low-confidence words not yet corrected, most important first (mothers, names, dates), then by
-    confidence; over the most recently processed ``documents``."""
+def review_rows(
+    engine: dict[int, OcrPage], corrected: dict[int, OcrPage], analysis: Analysis
+) -> list[dict[str, Any]]:
+    """A document's words worth a look: read below LOW_CONFIDENCE, not corrected yet, each with what
+    it is part of (its priority). Word indices are the engine's (what a correction targets)."""
     items: list[dict[str, Any]] = []
-    recent = sorted(open_state(settings).documents(INDEXED), key=lambda d: d.updated, reverse=True)
-    for doc in recent[:documents]:
+    for number, page in corrected.items():
+        if number not in engine:
+            continue
+        roles = _roles(page, analysis)
+        by_box = {
+            w.bbox: roles.get(i, "other") for i, w in enumerate(page.words) if w.conf < overlay.HUMAN_CONF
+        }
+        for i, word in enumerate(engine[number].words):
+            role = by_box.get(word.bbox)
+            if role is None or word.conf >= LOW_CONFIDENCE:
+                continue  # corrected already, or read well enough
+            items.append(
+                {"page": number, "word": i, "text": word.text, "conf": word.conf, "bbox": list(word.bbox),
+                 "role": role, "priority": PRIORITY[role], "width": page.width, "height": page.height}
+            )  # fmt: skip
+    return items
+
+
+def _review_store(settings: Settings) -> Any:
+    from app.review_store import ReviewStore
+
+    return ReviewStore(settings.data_dir / "athar.db")
+
+
+def refresh_review(
+    settings: Settings,
+    sha256: str,
+    corrected: dict[int, OcrPage],
+    analysis: Analysis,
+    engine: dict[int, OcrPage] | None = None,
+) -> int:
+    """Put a document's words to review in the queue (replacing its earlier ones); returns how many."""
+    engine = engine if engine is not None else engine_pages(settings, sha256)
+    return int(_review_store(settings).replace(sha256, review_rows(engine, corrected, analysis)))
+
+
+def after_index(settings: Settings, docs: list[ExtractedDocument]) -> None:
+    """The processing path's hook: documents just indexed get their words to review queued (a failure
+    leaves a document to the queue's backfill)."""
+    for doc in docs:
+        sha256 = doc.document.sha256
+        try:
+            refresh_review(settings, sha256, {p.page: p for p in doc.pages}, doc.analysis or Analysis())
+        except Exception as exc:  # the document is indexed: the queue must not undo that
+            log.warning("document %s: review queue not updated (%s)", short(sha256), type(exc).__name__)
+            with contextlib.suppress(Exception):
+                _review_store(settings).set_flag(BACKFILLED, False)  # the backfill will scan it
+
+
+def backfill_review(settings: Settings, budget: int | None = BACKFILL_PER_REQUEST) -> int:
+    """Scan indexed documents the queue does not hold yet (newest first, at most ``budget``; None:
+    all of them); returns how many are left. Once none is left the store remembers it, and listing
+    the queue no longer reads the document list."""
+    store = _review_store(settings)
+    if store.flag(BACKFILLED):
+        return 0
+    scanned = store.scanned()
+    missing = [
+        d for d in sorted(open_state(settings).documents(INDEXED), key=lambda d: d.updated, reverse=True)
+        if d.sha256 not in scanned
+    ]  # fmt: skip
+    chosen = missing if budget is None else missing[:budget]
+    for doc in chosen:
         try:
             engine, corrected, analysis, _ = current(settings, doc.sha256)
-        except PermanentError:
+        except PermanentError as exc:
+            log.info("review queue: document %s skipped [%s]", short(doc.sha256), exc.code)
+            store.replace(doc.sha256, [])
             continue
-        for number, page in corrected.items():
-            roles = _roles(page, analysis)
-            by_box = {
-                w.bbox: roles.get(i, "other") for i, w in enumerate(page.words) if w.conf < overlay.HUMAN_CONF
-            }
-            for i, word in enumerate(engine[number].words):  # engine indices: what a correction targets
-                role = by_box.get(word.bbox)
-                if role is None or word.conf >= LOW_CONFIDENCE:
-                    continue  # corrected already, or read well enough
-                items.append(
-                    {"sha256": doc.sha256, "page": number, "word": i, "text": word.text, "conf": word.conf,
-                     "bbox": list(word.bbox), "role": role, "priority": PRIORITY[role],
-                     "width": page.width, "height": page.height}
-                )  # fmt: skip
-    items.sort(key=lambda x: (x["priority"], x["conf"]))
-    return items[:limit]
+        store.replace(doc.sha256, review_rows(engine, corrected, analysis))
+    left = len(missing) - len(chosen)
+    if not left:
+        store.set_flag(BACKFILLED)
+    return left
+
+
+def review_queue(
+    settings: Settings, limit: int = 50, offset: int = 0, *, backfill: int | None = BACKFILL_PER_REQUEST
+) -> list[dict[str, Any]]:
+    """Low-confidence words not yet corrected, of every indexed document, most important first
+    (mothers, names, birth dates, the rest of a person's record, dates, places), then by confidence:
+    ``limit`` of them from ``offset``. One indexed query; see :mod:`app.review_store`."""
+    backfill_review(settings, backfill)
+    return list(_review_store(settings).page(max(0, limit), max(0, offset)))
+
+
+def review_size(settings: Settings) -> dict[str, int]:
+    """Words in the queue, and documents not scanned into it yet."""
+    store = _review_store(settings)
+    left = 0 if store.flag(BACKFILLED) else backfill_review(settings, 0)
+    return {"words": int(store.count()), "unscanned": left}

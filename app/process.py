@@ -41,6 +41,7 @@ from typing import Any
 
 from app import dossiers, steps, watchlist
 from app.claims import Claims
+from app.corrections import after_index as queue_for_review
 from app.corrections import apply_document
 from app.feed import DocumentJob, PageFeed
 from app.fixity import check_one
@@ -396,6 +397,7 @@ def _index(
     log.info("%d documents indexed in %.2fs", len(extracted), time.perf_counter() - began)
     if indexed:
         runner.step("link", lambda: dossiers.after_index(settings, indexed))  # incremental: app/dossiers.py
+        queue_for_review(settings, indexed)  # their words to check (app/corrections.py; never raises)
     return out
 
 

@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "verify",
     "correct",
     "history",
+    "review_words",
     "export",
     "serve",
 )

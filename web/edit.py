@@ -28,6 +28,8 @@ from web.audit import audit_path, record_event
 CSRF_COOKIE = "athar_csrf"
 MAX_FORM_BYTES = 16_384  # a correction form is a few short fields
 EDITOR_REALM = 'Basic realm="athar-editors"'
+REVIEW_PAGE = 50  # words per page of the review queue
+MAX_REVIEW_PAGE = 100_000
 
 
 class ForbiddenError(PermanentError):
@@ -127,7 +129,10 @@ def add_editing(app: FastAPI, settings: Settings, html: Any) -> None:
                                                 "version": done.version})  # fmt: skip
         anchor = f"#l{index}" if kind == "line" else f"#w{index}"
         back = f"/doc/{sha256}?" + urlencode({"page": page}) + anchor
-        return RedirectResponse("/review" if form.get("next") == "/review" else back, 303)
+        queue = form.get("next", "")
+        if queue == "/review" or (queue.startswith("/review?page=") and queue[13:].isdigit()):
+            return RedirectResponse(queue, 303)
+        return RedirectResponse(back, 303)
 
     @app.post("/doc/{sha256}/person", include_in_schema=False)
     async def post_person(request: Request, sha256: str) -> Response:
@@ -187,16 +192,33 @@ def add_editing(app: FastAPI, settings: Settings, html: Any) -> None:
         return response
 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
-    async def review_page(request: Request) -> Response:
-        items = await run_in_threadpool(lambda: corrections.review_queue(settings))
+    async def review_page(request: Request, page: int = 1) -> Response:
+        pageno = max(1, min(page, MAX_REVIEW_PAGE))
+
+        def fetch() -> tuple[list[dict[str, Any]], dict[str, int]]:
+            found = corrections.review_queue(settings, REVIEW_PAGE + 1, (pageno - 1) * REVIEW_PAGE)
+            return found, corrections.review_size(settings)
+
+        items, size = await run_in_threadpool(fetch)
+        more = len(items) > REVIEW_PAGE
+        items = items[:REVIEW_PAGE]
         for item in items:
             x0, y0, x1, y1 = item["bbox"]
             item["crop"] = {"x": x0 - 8, "y": y0 - 8, "w": x1 - x0 + 16, "h": y1 - y0 + 16}
             item["image"] = f"/api/documents/{item['sha256']}/pages/{item['page']}/image"
             item["link"] = f"/doc/{item['sha256']}?" + urlencode({"page": item["page"]}) + f"#w{item['word']}"
         token = csrf_token(request)
-        context = {"items": items, "editing": auth.can_edit(who(request)), "csrf": token}
+        context = {"items": items, "editing": auth.can_edit(who(request)), "csrf": token, "pageno": pageno,
+                   "more": more, "size": size, "first": (pageno - 1) * REVIEW_PAGE + 1}  # fmt: skip
         return with_csrf(html(request, "review.html", context), token, request)
+
+    @app.get("/api/review/words", tags=["corrections"], summary="Low-confidence words to check, ranked")
+    def api_review(limit: int = REVIEW_PAGE, offset: int = 0) -> dict[str, Any]:
+        limit = max(1, min(limit, 500))
+        return {
+            "items": corrections.review_queue(settings, limit, max(0, offset)),
+            **corrections.review_size(settings),
+        }
 
     @app.get("/api/documents/{sha256}/history", tags=["documents"], summary="Engine readings and corrections")
     def api_history(sha256: str) -> list[dict[str, Any]]:

@@ -98,6 +98,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "corrected_text": ("النص بعد التصحيح", "Text with corrections"),
     "words": ("الكلمات", "Words"),
     "lines": ("الأسطر", "Lines"),
+    "review_unscanned": ("وثيقة لم تُفحص بعد", "documents not scanned yet"),
     "line_text": ("نص السطر الصحيح", "Correct line text"),
     "correct": ("تصحيح", "Correct"),
     "person_role": ("الصفة", "role"),

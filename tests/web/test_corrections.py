@@ -102,11 +102,19 @@ def test_the_review_queue_puts_mothers_names_and_dates_first(open_http: TestClie
     assert page.status_code == 200
     from app import corrections
 
-    items = corrections.review_queue(open_http.app.state.settings)  # type: ignore[attr-defined]
+    settings = open_http.app.state.settings  # type: ignore[attr-defined]
+    items = corrections.review_queue(settings)
     priorities = [i["priority"] for i in items]
     assert priorities == sorted(priorities)
     assert all(i["conf"] < corrections.LOW_CONFIDENCE for i in items)
     assert set(PRIORITY) >= {i["role"] for i in items}
+    size = corrections.review_size(settings)
+    assert size["unscanned"] == 0 and size["words"] >= len(items)  # every indexed document is in it
+    assert 'id="queue-size"' in page.text
+    api = open_http.get("/api/review/words", params={"limit": 3, "offset": 1}).json()
+    assert api["items"] == corrections.review_queue(settings, 3, 1) and api["words"] == size["words"]
+    later = open_http.get("/review", params={"page": 2})
+    assert later.status_code == 200 and ('rel="prev"' in later.text)
 
 
 def test_exports_download_from_the_document_view(open_http: TestClient, corpus: Corpus) -> None:
