@@ -8,14 +8,18 @@ the person's words from the OCR kept; training pairs from every corrected line.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import logging
+import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from app import corrections
+from app.ocr_cache import latest_cached_page, read_cached_page
 from app.originals import verify_original
 from app.page_images import export_image
 from app.state import open_state
@@ -26,7 +30,7 @@ from athar.records import BBox, OcrPage
 from athar.settings import Settings
 from export import alto, bag, hocr, iiif, pdf, persons, training
 from export import corrections as overlay
-from export.geometry import iou, span_words, union
+from export.geometry import iou, union
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,7 @@ PERSON_FIELDS_OUT = (
     "source",
     "page",
 )
+SOURCE_FIELDS = [*PERSON_FIELDS_OUT, "sha256", "start", "end"]
 
 
 class ExportError(PermanentError):
@@ -247,45 +252,117 @@ def _hits(client: Any, settings: Settings, filters: dict[str, str | None]) -> It
                 name, mother=filters.get("mother"), born=filters.get("born"), place=filters.get("place")
             ),
             "size": 10_000,
-            "_source": [*PERSON_FIELDS_OUT, "sha256", "start", "end"],
+            "_source": SOURCE_FIELDS,
         }  # the person search's query and ranking: every hit, best first (at most 10,000)
         with engine_errors():
             yield from (h["_source"] for h in client.search(index=index, body=body)["hits"]["hits"])
         return
     from opensearchpy.helpers import scan
 
+    # every entry, in a scroll (a consistent snapshot, a page of SCROLL_PAGE at a time), sorted by
+    # document and page: the rows of one document come together, so its OCR is read once
+    query = {"query": {"match_all": {}}, "sort": ["sha256", "page", "start"], "_source": SOURCE_FIELDS}
     with engine_errors():
-        yield from (
-            h["_source"]
-            for h in scan(
-                client, index=index, query={"query": {"match_all": {}}, "sort": ["_doc"]}, size=SCROLL_PAGE
-            )
-        )
+        found = scan(client, index=index, query=query, size=SCROLL_PAGE, preserve_order=True)
+        yield from (h["_source"] for h in found)
+
+
+_DONE = object()
+
+
+def _prefetched(items: Iterator[dict[str, Any]], depth: int = 2) -> Iterator[dict[str, Any]]:
+    """``items``, read ahead on a thread in batches of SCROLL_PAGE (at most ``depth`` batches held):
+    the search engine prepares the next page of a scroll while this process writes rows, so the time
+    is the slower of the two rather than their sum; memory stays bounded."""
+    batches: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            batch: list[dict[str, Any]] = []
+            for item in items:
+                batch.append(item)
+                if len(batch) >= SCROLL_PAGE:
+                    if not put(batch):
+                        return
+                    batch = []
+            if batch:
+                put(batch)
+            put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a scroll left early is cleared
+
+    reader = threading.Thread(target=read, name="export-prefetch", daemon=True)
+    reader.start()
+    try:
+        while True:
+            got = batches.get()
+            if got is _DONE:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield from got
+    finally:
+        stop.set()
+        reader.join(timeout=5)
 
 
 def person_rows(settings: Settings, client: Any, **filters: str | None) -> Iterator[persons.PersonRow]:
-    """One row per person mention in the index, with the box of its words (from the OCR kept)."""
+    """One row per person mention in the index, with the box of its words (from the OCR kept).
 
-    @functools.lru_cache(maxsize=4)  # rows come grouped by document: a few documents' pages at a time
-    def pages_of(sha256: str) -> dict[int, OcrPage]:
+    Rows come sorted by document and page, so each page's OCR is read once, and only the pages that
+    hold persons; a document with corrections is read whole with its corrections applied (the few
+    that have any are listed in one query up front).
+    """
+    corrected_docs = set(open_state(settings).corrected_documents())
+
+    @functools.lru_cache(maxsize=4)
+    def corrected_doc(sha256: str) -> dict[int, OcrPage]:
         try:
             return corrections.corrected_pages(settings, sha256)
         except PermanentError:
             return {}
 
+    @functools.lru_cache(maxsize=16)
+    def page_of(sha256: str, number: int) -> tuple[OcrPage | None, list[int], list[int]]:
+        """The page (corrections applied), its words' start and end offsets in its text."""
+        if sha256 in corrected_docs:
+            page = corrected_doc(sha256).get(number)
+        else:
+            page = read_cached_page(settings, sha256, number) or latest_cached_page(settings, sha256, number)
+        spans = page.word_spans() if page else []
+        return page, [a for a, _ in spans], [b for _, b in spans]
+
     @functools.lru_cache(maxsize=256)
     def roles(sha256: str) -> tuple[tuple[int, BBox, str], ...]:
+        if sha256 not in corrected_docs:
+            return ()
         found = overlay.in_force(corrections.load(settings, sha256))
         return tuple((c.target.page, c.target.bbox, c.text) for c in found if c.target.field == "role")
 
     base = base_url(settings)
-    for src in _hits(client, settings, filters):
+    for src in _prefetched(_hits(client, settings, filters)):
         sha256, number = src["sha256"], int(src.get("page") or 0)
-        page = pages_of(sha256).get(number)
+        page, starts, ends = page_of(sha256, number)
         start, end = int(src.get("start") or 0), int(src.get("end") or 0)
-        words = span_words(page, start, end) if page else []
+        first, last = bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)
+        words = range(first, last)  # spans are in text order: the words with a < end and b > start
         box = union([page.words[i].bbox for i in words]) if page else (0, 0, 0, 0)
-        role = next((r for p, b, r in roles(sha256) if p == number and iou(b, box) >= overlay.MIN_IOU), None)
+        mine = roles(sha256)
+        role = next((r for p, b, r in mine if p == number and iou(b, box) >= overlay.MIN_IOU), None)
         yield persons.PersonRow(
             sha256=sha256, page=number, name=src.get("name") or "", mother=src.get("mother"),
             birth_date=src.get("birth_date"), birth_place=src.get("birth_place"),
