@@ -14,7 +14,7 @@ import json
 import logging
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,14 +120,18 @@ def provenance(settings: Settings, sha256: str) -> dict[str, Any]:
     }
 
 
-def _document_payload(settings: Settings, sha256: str, prefix: str = "") -> dict[str, bytes | Path]:
-    """The original and every export of one document (corrections applied), under ``prefix``."""
+Payload = dict[str, bytes | Path | Callable[[], bytes]]
+
+
+def _document_payload(settings: Settings, sha256: str, prefix: str = "") -> Payload:
+    """The original and every export of one document (corrections applied), under ``prefix``; the
+    exports are made as the package is written (:func:`export.bag.write_bag`), one at a time."""
     original = verify_original(settings, sha256)
     _, corrected, analysis, _ = corrections.current(settings, sha256)
-    payload: dict[str, bytes | Path] = {f"{prefix}original/{sha256}": original}
+    payload: Payload = {f"{prefix}original/{sha256}": original}
     for number, page in corrected.items():
-        payload[f"{prefix}exports/alto/page-{number:04d}.xml"] = alto.alto_xml(
-            page, image_name=f"{sha256}-p{number}"
+        payload[f"{prefix}exports/alto/page-{number:04d}.xml"] = functools.partial(
+            alto.alto_xml, page, image_name=f"{sha256}-p{number}"
         )
         payload[f"{prefix}exports/hocr/page-{number:04d}.html"] = hocr.hocr_html(page).encode("utf-8")
         payload[f"{prefix}exports/text/page-{number:04d}.txt"] = page.text.encode("utf-8")
@@ -135,7 +139,7 @@ def _document_payload(settings: Settings, sha256: str, prefix: str = "") -> dict
         iiif.manifest(sha256, list(corrected.values()), analysis, base_url=base_url(settings)),
         ensure_ascii=False,
     ).encode("utf-8")
-    payload[f"{prefix}exports/document.pdf"] = pdf.searchable_pdf(
+    payload[f"{prefix}exports/document.pdf"] = lambda: pdf.searchable_pdf(
         [(p, export_image(settings, p)) for p in corrected.values()], title=f"Athar {sha256}"
     )
     return payload
@@ -189,7 +193,7 @@ def export_dossier_bag(settings: Settings, dossier_id: str, out: Path) -> dict[s
     exports, under ``documents/<sha256>/``), the dossier's timeline, its judgements and the pairs
     still to review; the provenance chain of every document. Signed when ATHAR_SIGNING_KEY is set."""
     record = dossier_record(settings, dossier_id)
-    payload: dict[str, bytes | Path] = {
+    payload: Payload = {
         "dossier/timeline.json": json.dumps(record["dossier"], ensure_ascii=False, indent=1).encode(),
         "dossier/judgements.json": json.dumps(record["judgements"], ensure_ascii=False, indent=1).encode(),
         "dossier/pending-review.json": json.dumps(

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,19 +81,22 @@ def key_fingerprint(public_pem: bytes) -> str:
 
 def write_bag(
     out: Path,
-    payload: Mapping[str, bytes | Path],
+    payload: Mapping[str, bytes | Path | Callable[[], bytes]],
     provenance: dict[str, Any],
     *,
     info: Mapping[str, str] | None = None,
     signing_key: str | None = None,
 ) -> dict[str, Any]:
     """Write a bag at ``out`` (created; must not exist or be empty). ``payload``: path under data/ ->
-    bytes or a file to copy. Returns a summary (files, bytes, signed, fingerprint)."""
+    bytes, a file to copy, or a function that makes the bytes (called when the file is written, so a
+    package of many documents never holds all their exports at once). Returns a summary (files,
+    bytes, signed, fingerprint)."""
     if out.exists() and any(out.iterdir()):
         raise BagError(f"{out} is not empty; give a new directory for the package.")
     data = out / "data"
     data.mkdir(parents=True, exist_ok=True)
-    files = {**payload, "provenance.json": json.dumps(provenance, ensure_ascii=False, indent=2).encode()}
+    record = json.dumps(provenance, ensure_ascii=False, indent=2).encode()
+    files: dict[str, bytes | Path | Callable[[], bytes]] = {**payload, "provenance.json": record}
     manifest: list[tuple[str, str]] = []
     total = 0
     for name, content in sorted(files.items()):
@@ -104,7 +107,7 @@ def write_bag(
         if isinstance(content, Path):
             shutil.copyfile(content, target)
         else:
-            target.write_bytes(content)
+            target.write_bytes(content() if callable(content) else content)
         os.chmod(target, 0o444)
         manifest.append((_sha256(target), f"data/{name}"))
         total += target.stat().st_size
