@@ -147,6 +147,7 @@ def test_a_person_field_corrected_from_the_cli_relinks_at_once_and_reaches_expor
 
     settings = pipeline_settings
     _, dossier = _two_scans(settings)
+    assert corrections.review_size(settings)["unscanned"] == 0  # processing queued both scans' words
     mine = sorted(dossier.mentions, key=lambda m: m.sha256)[0]  # one document's record of the person
     theirs = next(m for m in dossier.mentions if m.sha256 != mine.sha256)
     persons = [p for p in corrections.current(settings, mine.sha256)[2].persons if p.page == mine.page]
