@@ -177,6 +177,14 @@ def test_a_person_field_corrected_from_the_cli_relinks_at_once_and_reaches_expor
     text = _athar(settings, "history", mine.sha256).stdout
     assert f"person {k} mother" in text and NEW_MOTHER in text
 
+    queue = [
+        json.loads(x)
+        for x in _athar(settings, "review-words", "--json", "--limit", "500").stdout.splitlines()
+    ]
+    assert [(q["priority"], q["conf"]) for q in queue] == sorted((q["priority"], q["conf"]) for q in queue)
+    assert all(q["conf"] < corrections.LOW_CONFIDENCE for q in queue)
+    assert "words in the queue" in _athar(settings, "review-words", "--limit", "3").stdout
+
     _athar(settings, "export", "persons", "--format", "csv", "--out", str(tmp_path / "p.csv"))
     with (tmp_path / "p.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["sha256"] == mine.sha256]
