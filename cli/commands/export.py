@@ -30,7 +30,9 @@ def register(sub: Any) -> None:
         "export", help="export persons, ALTO, hOCR, IIIF, PDF, evidence packages, training data"
     )
     parser.add_argument("kind", choices=KINDS, help="what to export")
-    parser.add_argument("sha256", nargs="?", metavar="SHA", help="the document (alto, hocr, iiif, pdf, bag)")
+    parser.add_argument(
+        "sha256", nargs="?", metavar="SHA", help="the document (alto, hocr, iiif, pdf, bag) or dossier (bag)"
+    )
     parser.add_argument("--out", required=True, type=Path, metavar="FILE|DIR", help="where to write")
     parser.add_argument(
         "--dossier", metavar="ID", help="bag: package a dossier (all its documents) instead of a document"
