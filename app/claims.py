@@ -14,9 +14,11 @@ import os
 import socket
 import threading
 from types import TracebackType
+from typing import Any
 
 from app.state import StateStore, worker_name
 from athar.errors import StorageError
+from athar.log import short
 from athar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,36 @@ class Claims:
             return False  # alive, another account's
         self.store.renew([sha256], holder or "", 0.0)  # only if that dead process still holds it
         return True
+
+    def still_held(self, sha256s: list[str]) -> list[str]:
+        """Those of ``sha256s`` this worker still holds, their leases extended; checked before a
+        group is written to the index, so a worker whose claim was taken over writes nothing."""
+        if not sha256s:
+            return []
+        kept = self.store.renew(sha256s, self.worker, self.lease)
+        with self._lock:
+            self._held -= set(sha256s) - set(kept)
+        for sha256 in set(sha256s) - set(kept):
+            log.warning("document %s: lease lost to another worker; not indexed again", short(sha256))
+        return kept
+
+    def record_result(self, sha256: str, summary: dict[str, Any]) -> bool:
+        """End the claim with the document indexed; False (nothing written) if the lease was lost."""
+        return self._ended(sha256, self.store.record_result(sha256, summary, worker=self.worker))
+
+    def set_state(
+        self, sha256: str, state: str, *, code: str | None = None, message: str | None = None
+    ) -> bool:
+        """End the claim with the document in ``state``; False (nothing written) if the lease was lost."""
+        done = self.store.set_state(sha256, state, code=code, message=message, worker=self.worker)
+        return self._ended(sha256, done)
+
+    def _ended(self, sha256: str, done: bool) -> bool:
+        with self._lock:
+            self._held.discard(sha256)
+        if not done:
+            log.warning("document %s: lease lost to another worker; its result stands", short(sha256))
+        return done
 
     def renew_now(self) -> None:
         """Extend the leases still held; documents that moved on (or were taken over) are dropped."""

@@ -49,7 +49,7 @@ from app.ocr_cache import forget_cached_pages, read_cached_page
 from app.originals import OriginalCorruptedError, verify_original
 from app.reports import DocumentSummary, recorded_run, summarize
 from app.runner import PLAIN, Runner
-from app.state import INDEXED, QUARANTINED, RECEIVED, StateStore, open_state
+from app.state import INDEXED, LEASE_LOST, QUARANTINED, RECEIVED, open_state
 from athar.errors import AtharError, PermanentError, RetryableError
 from athar.log import short
 from athar.records import ExtractedDocument, PageFailure
@@ -258,20 +258,27 @@ def analyze_task(
     return group
 
 
-def _quarantine(store: StateStore, sha256: str, error: AtharError) -> DocumentSummary:
-    store.set_state(sha256, QUARANTINED, code=error.code, message=error.message)
+def _lost(sha256: str, pages: int = 0) -> DocumentSummary:
+    """Another worker took the document over (this one's lease expired): nothing of this run is kept."""
+    return DocumentSummary(sha256=sha256, state=LEASE_LOST, pages=pages, failures=(LEASE_LOST,))
+
+
+def _quarantine(store: Claims, sha256: str, error: AtharError) -> DocumentSummary:
+    if not store.set_state(sha256, QUARANTINED, code=error.code, message=error.message):
+        return _lost(sha256)
     log.warning("document %s quarantined: [%s]", short(sha256), error.code)
     return DocumentSummary(sha256=sha256, state=QUARANTINED, failures=(error.code,))
 
 
-def _postpone(store: StateStore, sha256: str, error: AtharError, pages: int = 0) -> DocumentSummary:
+def _postpone(store: Claims, sha256: str, error: AtharError, pages: int = 0) -> DocumentSummary:
     """A retryable failure: left in ``received`` for the next run (finished pages stay cached)."""
-    store.set_state(sha256, RECEIVED, code=error.code, message=error.message)
+    if not store.set_state(sha256, RECEIVED, code=error.code, message=error.message):
+        return _lost(sha256, pages)
     log.warning("document %s postponed: [%s]", short(sha256), error.code)
     return DocumentSummary(sha256=sha256, state=RECEIVED, pages=pages, failures=(error.code,))
 
 
-def _settle(outcome: _Outcome, store: StateStore) -> DocumentSummary:
+def _settle(outcome: _Outcome, store: Claims) -> DocumentSummary:
     """The summary of a document that failed as a whole (postponed if retryable, else quarantined)."""
     if outcome.error is not None:
         if isinstance(outcome.error, RetryableError):
@@ -329,13 +336,13 @@ def process_batch(
         return []
     store = open_state(settings)
     with Claims(store, settings, pending_only=pending_only) as claims:
-        return _process(DocumentStream(sha256s, claims), settings, store, force_pages, runner)
+        return _process(DocumentStream(sha256s, claims), settings, claims, force_pages, runner)
 
 
 def _process(
     documents: DocumentStream,
     settings: Settings,
-    store: StateStore,
+    store: Claims,
     force_pages: dict[str, list[int] | None] | None,
     runner: Runner,
 ) -> list[DocumentSummary]:
@@ -362,11 +369,18 @@ def _process(
 
 
 def _index(
-    group: list[tuple[ExtractedDocument, int]], settings: Settings, store: StateStore, runner: Runner
+    group: list[tuple[ExtractedDocument, int]], settings: Settings, store: Claims, runner: Runner
 ) -> list[DocumentSummary]:
-    """Index a group of analysed documents in one ``index`` task and record the outcome of each."""
+    """Index a group of analysed documents in one ``index`` task and record the outcome of each.
+
+    Documents whose claim was taken over meanwhile are not written (their lease is checked first);
+    index entries have content-derived ids, so a write that races a takeover rewrites, never duplicates.
+    """
+    held = set(store.still_held([doc.document.sha256 for doc, _ in group]))
+    lost = [_lost(doc.document.sha256, len(doc.pages)) for doc, _ in group if doc.document.sha256 not in held]
+    group = [(doc, reused) for doc, reused in group if doc.document.sha256 in held]
     if not group:
-        return []
+        return lost
     began = time.perf_counter()
     extracted = [doc for doc, _ in group]
     _warmed(settings)
@@ -375,10 +389,10 @@ def _index(
             "index", lambda: steps.index_documents(extracted, settings), settings.retry_delays
         )
     except RetryableError as exc:  # retries exhausted (e.g. the search node is down): next watch cycle
-        return [_postpone(store, e.document.sha256, exc, len(e.pages)) for e in extracted]
+        return lost + [_postpone(store, e.document.sha256, exc, len(e.pages)) for e in extracted]
     except PermanentError as exc:
-        return [_quarantine(store, e.document.sha256, exc) for e in extracted]
-    out: list[DocumentSummary] = []
+        return lost + [_quarantine(store, e.document.sha256, exc) for e in extracted]
+    out: list[DocumentSummary] = lost
     indexed: list[ExtractedDocument] = []
     for doc, reused in group:
         sha256 = doc.document.sha256
@@ -386,9 +400,11 @@ def _index(
         if error is not None:
             out.append(_quarantine(store, sha256, error))
             continue
-        indexed.append(doc)
         summary = summarize(doc, INDEXED, ocr_reused=reused)
-        store.record_result(sha256, summary.to_json())
+        if not store.record_result(sha256, summary.to_json()):
+            out.append(_lost(sha256, len(doc.pages)))
+            continue
+        indexed.append(doc)
         shutil.rmtree(settings.pages_dir / sha256, ignore_errors=True)  # rendered pages; the original stays
         log.info(
             "document %s indexed: %d pages, %d failed pages", short(sha256), len(doc.pages), len(doc.failures)

@@ -41,6 +41,9 @@ PROCESSING = "processing"
 INDEXED = "indexed"
 QUARANTINED = "quarantined"
 STATES = (RECEIVED, PROCESSING, INDEXED, QUARANTINED)
+# Not a state of a row: the outcome of a worker whose claim was taken over before it finished (its
+# lease expired while it stalled); what it wrote is discarded, the new holder's result stands.
+LEASE_LOST = "lease_lost"
 
 
 def now_iso() -> str:
@@ -214,25 +217,43 @@ class SqliteStateStore:
             return cur.rowcount == 1
 
     def set_state(
-        self, sha256: str, state: str, *, code: str | None = None, message: str | None = None
-    ) -> None:
-        """Move a document to ``state``; ``code``/``message`` explain a quarantine."""
+        self,
+        sha256: str,
+        state: str,
+        *,
+        code: str | None = None,
+        message: str | None = None,
+        worker: str | None = None,
+    ) -> bool:
+        """Move a document to ``state``; ``code``/``message`` explain a quarantine.
+
+        ``worker``: only while that worker still holds the document's claim (see :meth:`record_result`).
+        """
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}")
+        held, params = _held_by(worker)
         with self._connect() as db:
-            db.execute(
+            cur = db.execute(
                 "UPDATE documents SET state=?, code=?, message=?, updated=?, worker=NULL, lease_until=NULL"
-                " WHERE sha256=?",
-                (state, code, message, now_iso(), sha256),
+                f" WHERE sha256=?{held}",
+                (state, code, message, now_iso(), sha256, *params),
             )
+            return cur.rowcount == 1 or worker is None
 
-    def record_result(self, sha256: str, summary: dict[str, Any]) -> None:
-        """Mark a document indexed and keep this processing version in its provenance."""
+    def record_result(self, sha256: str, summary: dict[str, Any], *, worker: str | None = None) -> bool:
+        """Mark a document indexed and keep this processing version in its provenance.
+
+        ``worker`` (a worker ending its claim): only if that worker still holds the claim. A worker
+        that stalled past its lease, while another worker took the document over, writes nothing
+        and gets False (its lease was lost): the new holder's result and provenance stand.
+        """
         stamp = now_iso()
+        held, params = _held_by(worker)
         with self._connect() as db:
-            db.execute(
+            cur = db.execute(
                 "UPDATE documents SET state=?, code=NULL, message=NULL, pipeline_version=?, pages=?,"
-                " mean_confidence=?, persons=?, updated=?, worker=NULL, lease_until=NULL WHERE sha256=?",
+                " mean_confidence=?, persons=?, updated=?, worker=NULL, lease_until=NULL"
+                f" WHERE sha256=?{held}",
                 (
                     INDEXED,
                     summary.get("pipeline_version", PIPELINE_VERSION),
@@ -241,22 +262,30 @@ class SqliteStateStore:
                     summary.get("persons"),
                     stamp,
                     sha256,
+                    *params,
                 ),
             )
+            if cur.rowcount != 1 and worker is not None:
+                return False
             db.execute(
                 "INSERT INTO versions (sha256, pipeline_version, processed_at, summary) VALUES (?,?,?,?)",
                 (sha256, summary.get("pipeline_version", PIPELINE_VERSION), stamp, json.dumps(summary)),
             )
+        return True
 
     # claims
     def claim(self, sha256: str, worker: str, lease_seconds: float, *, pending_only: bool = False) -> bool:
         """Take a document for ``worker`` (state ``processing``) unless another worker's lease is live.
 
-        ``pending_only``: only a ``received`` document or an expired claim (not an indexed or
-        quarantined one). True if ``worker`` now holds it.
+        ``pending_only``: only a ``received`` document, an expired claim or ``worker``'s own claim
+        (not an indexed or quarantined one: a worker that lost its claim while it stalled does not
+        take the document again once the new holder finished it). True if ``worker`` now holds it.
         """
         now = time.time()
-        guard, params = (_PENDING, (now,)) if pending_only else (_NOT_HELD_BY_OTHERS, (now, worker))
+        if pending_only:
+            guard, params = f"({_PENDING} OR {_OWN})", (now, worker)
+        else:
+            guard, params = _NOT_HELD_BY_OTHERS, (now, worker)
         with self._connect() as db:
             cur = db.execute(
                 "UPDATE documents SET state=?, worker=?, lease_until=?, updated=?"
@@ -462,7 +491,6 @@ class SqliteStateStore:
             rows = db.execute("SELECT DISTINCT sha256 FROM corrections ORDER BY sha256").fetchall()
         return [r["sha256"] for r in rows]
 
-
     # objects of the bucket that are not taken in (symlinks, sockets, unreadable files, ...)
     def sync_skipped(self, bucket: str, skipped: dict[str, str], present: set[str]) -> list[str]:
         """After listing ``bucket``: ``skipped`` (key -> reason) are the objects the listing refuses,
@@ -544,9 +572,15 @@ class StateStore(Protocol):
     def close(self) -> None: ...
     def add_document(self, sha256: str, size: int) -> bool: ...
     def set_state(
-        self, sha256: str, state: str, *, code: str | None = None, message: str | None = None
-    ) -> None: ...
-    def record_result(self, sha256: str, summary: dict[str, Any]) -> None: ...
+        self,
+        sha256: str,
+        state: str,
+        *,
+        code: str | None = None,
+        message: str | None = None,
+        worker: str | None = None,
+    ) -> bool: ...
+    def record_result(self, sha256: str, summary: dict[str, Any], *, worker: str | None = None) -> bool: ...
     def claim(
         self, sha256: str, worker: str, lease_seconds: float, *, pending_only: bool = False
     ) -> bool: ...
@@ -582,10 +616,17 @@ class StateStore(Protocol):
 # A document another worker may take: ``received``, or ``processing`` with an expired (or no) lease.
 # Parameter: now (epoch seconds). A worker's own live claim is not pending (it is being worked on).
 _PENDING = "(state='received' OR (state='processing' AND (lease_until IS NULL OR lease_until < ?)))"
+_OWN = "(state='processing' AND worker=?)"  # parameter: the worker
 # Any document except one another worker holds with a live lease (reprocessing takes indexed ones too).
 _NOT_HELD_BY_OTHERS = (
     "NOT (state='processing' AND lease_until IS NOT NULL AND lease_until >= ? AND worker <> ?)"
 )
+
+
+def _held_by(worker: str | None) -> tuple[str, tuple[str, ...]]:
+    """The guard of a write that ends ``worker``'s claim (none without a worker)."""
+    return ("", ()) if worker is None else (" AND state='processing' AND worker=?", (worker,))
+
 
 _STORES: dict[str, StateStore] = {}
 _STORES_LOCK = threading.Lock()

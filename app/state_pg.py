@@ -95,9 +95,17 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 _NOW = "extract(epoch from clock_timestamp())"
 _PENDING = f"(state='received' OR (state='processing' AND (lease_until IS NULL OR lease_until < {_NOW})))"
+_OWN = "(state='processing' AND worker=%(worker)s)"
 _NOT_HELD_BY_OTHERS = (
     f"NOT (state='processing' AND lease_until IS NOT NULL AND lease_until >= {_NOW} AND worker <> %(worker)s)"
 )
+
+
+def _held_by(worker: str | None) -> tuple[str, tuple[str, ...]]:
+    """The guard of a write that ends ``worker``'s claim (none without a worker)."""
+    return ("", ()) if worker is None else (" AND state='processing' AND worker=%s", (worker,))
+
+
 _VERSION_TRIES = 20  # numbering a correction: tries when other writers take the same version
 _SCHEMA_LOCK = 72_616_872  # pg_advisory_xact_lock key: one process creates the tables at a time
 
@@ -159,25 +167,34 @@ class PostgresStateStore:
             return cur.rowcount == 1
 
     def set_state(
-        self, sha256: str, state: str, *, code: str | None = None, message: str | None = None
-    ) -> None:
+        self,
+        sha256: str,
+        state: str,
+        *,
+        code: str | None = None,
+        message: str | None = None,
+        worker: str | None = None,
+    ) -> bool:
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}")
+        held, params = _held_by(worker)
         with self._connect() as db:
-            db.execute(
+            cur = db.execute(
                 "UPDATE documents SET state=%s, code=%s, message=%s, updated=%s, worker=NULL,"
-                " lease_until=NULL WHERE sha256=%s",
-                (state, code, message, now_iso(), sha256),
+                f" lease_until=NULL WHERE sha256=%s{held}",
+                (state, code, message, now_iso(), sha256, *params),
             )
+            return cur.rowcount == 1 or worker is None
 
-    def record_result(self, sha256: str, summary: dict[str, Any]) -> None:
+    def record_result(self, sha256: str, summary: dict[str, Any], *, worker: str | None = None) -> bool:
         stamp = now_iso()
         version = summary.get("pipeline_version", PIPELINE_VERSION)
+        held, params = _held_by(worker)
         with self._connect() as db:
-            db.execute(
+            cur = db.execute(
                 "UPDATE documents SET state=%s, code=NULL, message=NULL, pipeline_version=%s, pages=%s,"
                 " mean_confidence=%s, persons=%s, updated=%s, worker=NULL, lease_until=NULL"
-                " WHERE sha256=%s",
+                f" WHERE sha256=%s{held}",
                 (
                     INDEXED,
                     version,
@@ -186,16 +203,20 @@ class PostgresStateStore:
                     summary.get("persons"),
                     stamp,
                     sha256,
+                    *params,
                 ),
             )
+            if cur.rowcount != 1 and worker is not None:
+                return False
             db.execute(
                 "INSERT INTO versions (sha256, pipeline_version, processed_at, summary) VALUES (%s,%s,%s,%s)",
                 (sha256, version, stamp, json.dumps(summary)),
             )
+        return True
 
     # claims
     def claim(self, sha256: str, worker: str, lease_seconds: float, *, pending_only: bool = False) -> bool:
-        guard = _PENDING if pending_only else _NOT_HELD_BY_OTHERS
+        guard = f"({_PENDING} OR {_OWN})" if pending_only else _NOT_HELD_BY_OTHERS
         with self._connect() as db:
             cur = db.execute(
                 f"UPDATE documents SET state=%(state)s, worker=%(worker)s, lease_until={_NOW} + %(lease)s,"

@@ -19,9 +19,9 @@ import logging
 from typing import Any
 
 from app.process import group_pages, process_batch
-from app.reports import recorded_run, state_counts
+from app.reports import DocumentSummary, recorded_run, state_counts
 from app.runner import PLAIN, Runner
-from app.state import open_state, worker_name
+from app.state import LEASE_LOST, open_state, worker_name
 from athar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,11 @@ def chunk_size(settings: Settings) -> int:
     """Documents a worker claims at a time: the first analysis group's worth (4 × jobs), so its OCR
     pool stays full across documents while other workers still find work."""
     return group_pages(settings)
+
+
+def _lost(sha256: str) -> DocumentSummary:
+    """A claimed document another worker took over before this one began it (its lease expired)."""
+    return DocumentSummary(sha256=sha256, state=LEASE_LOST, failures=(LEASE_LOST,))
 
 
 def has_pending(settings: Settings) -> bool:
@@ -58,6 +63,10 @@ def work_once(
                 break
             limit -= len(claimed) if limit > 0 else 0
             log.info("worker: %d documents claimed", len(claimed))
-            # already claimed by this worker: process_batch claims them again (its own claim)
-            summaries.extend(process_batch(claimed, settings, runner=runner))
+            # already claimed by this worker: process_batch keeps its own claims (pending_only: a
+            # document whose claim was taken over while this worker stalled is not taken back)
+            done = process_batch(claimed, settings, runner=runner, pending_only=True)
+            finished = {s.sha256 for s in done}
+            summaries.extend(done)
+            summaries.extend(_lost(s) for s in claimed if s not in finished)
     return {"documents": len(summaries), **state_counts(summaries)}

@@ -28,8 +28,9 @@ from tests.flows.conftest import (  # noqa: E402
     pipeline_settings,
     prefect_harness,
     s3_server,
+    s3_settings,
     search_node,
     settings,
 )
 
-__all__ = ["pipeline_settings", "prefect_harness", "s3_server", "search_node", "settings"]
+__all__ = ["pipeline_settings", "prefect_harness", "s3_server", "s3_settings", "search_node", "settings"]

@@ -104,7 +104,8 @@ def test_claim_for_reprocessing_respects_only_live_claims(store: StateStore) -> 
     assert not store.claim(sha, "w", 60, pending_only=True)  # indexed: not pending
     assert store.claim(sha, "w", 60)  # reprocessing takes it
     assert not store.claim(sha, "x", 60)  # ... but not from under a live claim
-    assert not store.claim(sha, "w", 60, pending_only=True)  # held: not pending, even for its holder
+    assert not store.claim(sha, "x", 60, pending_only=True)  # held by another: not pending
+    assert store.claim(sha, "w", 60, pending_only=True)  # its holder keeps it
     assert store.claim(sha, "w", 60)  # the holder may claim again
     store.set_state(sha, RECEIVED)
     assert store.document(sha).worker is None  # type: ignore[union-attr]
@@ -136,3 +137,25 @@ def test_both_backends_keep_corrections_append_only(store: StateStore) -> None:
     assert (first["version"], second["version"]) == (1, 2)
     assert [c["value"] for c in store.corrections(sha)] == ["أ", "ب"]
     assert store.corrected_documents() == [sha]
+
+
+def test_a_stalled_worker_that_lost_its_lease_writes_nothing(store: StateStore) -> None:
+    """A worker stalls past its lease, another takes the document over and indexes it; the stalled
+    one then finishes: its result is refused (lease lost) and the new holder's result stands."""
+    sha, other = _fill(store, 2)
+    assert store.claim_pending("stalled", 0.5, 1) == [sha]
+    while store.pending(5) != [sha, other]:  # the stalled worker's lease expires
+        time.sleep(0.1)
+    assert store.claim_pending("fresh", 600, 1) == [sha]
+    assert store.record_result(sha, {"pages": 2, "persons": 3}, worker="fresh")
+    assert not store.record_result(sha, {"pages": 1, "persons": 0}, worker="stalled")  # lease lost
+    assert not store.set_state(sha, "quarantined", code="x", worker="stalled")
+    row = store.document(sha)
+    assert row is not None and (row.state, row.pages, row.persons, row.code) == (INDEXED, 2, 3, None)
+    assert [v["persons"] for v in store.versions(sha)] == [3]  # one processing version: the new holder's
+    # a worker that still holds its claim ends it as before; without a worker nothing is checked
+    assert store.claim(other, "w", 60)
+    assert store.set_state(other, RECEIVED, code="busy", worker="w")
+    assert not store.set_state(other, INDEXED, worker="w")  # no longer held
+    assert store.set_state(other, RECEIVED)
+    assert store.record_result(other, {"pages": 1})
