@@ -167,6 +167,8 @@ class Settings:
     fanout: str = "local"  # "local": the watcher processes what it takes in; "workers": workers claim it
     lease_seconds: float = 120.0  # a claim on a document lasts this long unless renewed (a third of it)
     worker_name: str | None = None  # the claimant's name in the state store; None: host:pid
+    # `athar up` with fanout "workers": worker processes it starts (they share ATHAR_JOBS OCR processes)
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     cluster_name: str = "athar"  # embedded search node: cluster to form or join
     node_name: str | None = None  # embedded search node's name; None: athar-node
     seed_hosts: tuple[str, ...] = ()  # host:transport_port of other nodes; empty: a single-node cluster
@@ -285,6 +287,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         fanout=_choice(env, "ATHAR_FANOUT", base.fanout, ("local", "workers")),
         lease_seconds=max(1.0, _float(env, "ATHAR_LEASE_SECONDS", base.lease_seconds)),
         worker_name=_str(env, "ATHAR_WORKER_NAME", None),
+        workers=max(1, _int(env, "ATHAR_WORKERS", base.workers)),
         cluster_name=_str(env, "ATHAR_CLUSTER_NAME", base.cluster_name) or base.cluster_name,
         node_name=_str(env, "ATHAR_NODE_NAME", None),
         seed_hosts=_words(env, "ATHAR_SEED_HOSTS"),

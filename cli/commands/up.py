@@ -224,6 +224,39 @@ def _wait(url: str, process: subprocess.Popen[bytes], what: str, log: Path, time
     )
 
 
+def _workers(settings: Settings, args: argparse.Namespace) -> list[tuple[str, list[str], str]]:
+    """With ``ATHAR_FANOUT=workers``: ``ATHAR_WORKERS`` worker processes (`athar work`) next to the
+    watcher, which then only takes scans in; (name, arguments, what) of each. None otherwise."""
+    if settings.fanout != "workers":
+        return []
+    jobs = _worker_jobs(settings)
+    return [
+        (
+            f"worker-{i}",
+            ["-m", "cli", "work", "--interval", str(args.interval)],
+            f"worker {i} of {settings.workers} ({jobs} OCR process{'es' if jobs > 1 else ''})",
+        )
+        for i in range(1, settings.workers + 1)
+    ]
+
+
+def _worker_jobs(settings: Settings) -> int:
+    """OCR processes of each worker: ``ATHAR_JOBS`` is the box's budget, shared by its workers."""
+    return max(1, settings.jobs // settings.workers)
+
+
+def _child_env(env: dict[str, str], settings: Settings, name: str) -> dict[str, str]:
+    """A child's environment: a worker gets its share of the OCR processes and its own claimant name."""
+    if not name.startswith("worker-"):
+        return env
+    out = {**env, "ATHAR_JOBS": str(_worker_jobs(settings))}
+    if settings.worker_name:  # one name per process: claims tell workers apart by it
+        out["ATHAR_WORKER_NAME"] = f"{settings.worker_name}-{name.removeprefix('worker-')}"
+    else:
+        out.pop("ATHAR_WORKER_NAME", None)  # host:pid
+    return out
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -287,6 +320,7 @@ def run(args: argparse.Namespace) -> int:
                 f"watching the inbox (every {args.interval:g} s)",
             ),
         ]
+        own += [(name, "-m cli work", arguments, what) for name, arguments, what in _workers(settings, args)]
         if not args.no_web:
             own.append(
                 (
@@ -300,7 +334,9 @@ def run(args: argparse.Namespace) -> int:
             if pid := children.running(name, marker):
                 _say(f"{what}: already running (pid {pid})")
             else:
-                child = children.start(name, [sys.executable, *arguments], project_env)
+                child = children.start(
+                    name, [sys.executable, *arguments], _child_env(project_env, settings, name)
+                )
                 _say(f"{what} (pid {child.pid})")
 
         _say(
