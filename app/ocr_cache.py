@@ -163,9 +163,12 @@ def latest_cached_page(settings: Settings, sha256: str, page: int) -> OcrPage | 
     """The most recent cached OCR of a page under any cache key (for display), or None.
 
     The web app shows whatever OCR the index was built from, even after the pipeline version or
-    the model changed; unlike :func:`read_cached_page` this never triggers recognition.
+    the model changed; unlike :func:`read_cached_page` this never triggers recognition. A page
+    this machine does not have is fetched from the shared store (``ATHAR_STORE_URL``), if any.
     """
     folder = ocr_cache_dir(settings, sha256)
+    if settings.store_url and not any(folder.glob(f"p{page:05d}-*.json")):
+        _fetch_shared(settings, sha256, page)
     try:
         candidates = sorted(folder.glob(f"p{page:05d}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
@@ -177,3 +180,12 @@ def latest_cached_page(settings: Settings, sha256: str, page: int) -> OcrPage | 
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         log.warning("cached OCR of %s page %d is unreadable; no word boxes", short(sha256), page)
         return None
+
+
+def _fetch_shared(settings: Settings, sha256: str, page: int) -> None:
+    """Copy a page's cached OCR (under every key the shared store holds) into this machine's cache."""
+    folder = ocr_cache_dir(settings, sha256)
+    prefix = f"p{page:05d}-"
+    for name in shared_store.names(settings, f"ocr-cache/{sha256}"):
+        if name.startswith(prefix) and name.endswith(".json"):
+            shared_store.fetch(settings, f"ocr-cache/{sha256}/{name}", folder / name)

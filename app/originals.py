@@ -87,6 +87,19 @@ def store_original(stream: IO[bytes], settings: Settings) -> tuple[str, Path, bo
         tmp.unlink(missing_ok=True)
 
 
+def local_original(settings: Settings, sha256: str) -> Path | None:
+    """The original's path on this machine, fetched from the shared store (``ATHAR_STORE_URL``)
+    when only the store has it (e.g. a web app on another machine than the workers); None if
+    neither has it. Not re-hashed here: :func:`verify_original` does that."""
+    path = original_path(settings, sha256)
+    if path.exists() or path.is_symlink():
+        return path
+    if shared_store.fetch(settings, _key(sha256), path):
+        os.chmod(path, ORIGINAL_MODE)
+        return path
+    return None
+
+
 def verify_original(settings: Settings, sha256: str) -> Path:
     """Re-hash a stored original; raises if it is missing or altered."""
     path = original_path(settings, sha256)

@@ -86,7 +86,9 @@ def names(settings: Settings, folder: str) -> list[str]:
     store = _store(settings)
     if store is None:
         return []
+    path = f"{store.root}/{folder}"
+    store.fs.invalidate_cache(path)  # a listing cached earlier misses what other machines wrote since
     try:
-        return [str(p).rsplit("/", 1)[-1] for p in store.fs.ls(f"{store.root}/{folder}", detail=False)]
+        return [str(p).rsplit("/", 1)[-1] for p in store.fs.ls(path, detail=False)]
     except FileNotFoundError:
         return []

@@ -484,17 +484,18 @@ def create_app(
         response_class=FileResponse,
     )
     def api_page_image(request: Request, sha256: str, page: int) -> FileResponse:
-        from app.originals import original_path
+        from app.originals import local_original, original_path
 
         data.check_sha256(sha256)
         data.refuse_failed_original(settings, sha256)
         if page < 1:
             raise scan.PageNotFoundError("Pages are numbered from 1.")
         _viewed(request, "image", "api", sha256, page)
-        original = original_path(settings, sha256)
         entry = data.page_entry(engine.get(), settings, sha256, page)
         layout = scan.page_layout(settings, sha256, page, hocr=entry.get("hocr"))
-        if not original.exists() and not (layout.image and Path(layout.image).exists()):
+        kept = bool(layout.image and Path(layout.image).exists())
+        original = (None if kept else local_original(settings, sha256)) or original_path(settings, sha256)
+        if not original.exists() and not kept:
             raise data.DocumentNotFoundError("The original of this document is not in the originals store.")
         path = scan.page_image(settings, sha256, page, layout, original)
         return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
