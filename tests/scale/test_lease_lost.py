@@ -124,6 +124,10 @@ def test_a_stalled_worker_loses_its_lease_and_overwrites_nothing(
         if moment == "rendered":
             _wait(lambda: any((stalled_settings.pages_dir / sha).glob("*")), "its page rendered")
         os.killpg(stalled.pid, signal.SIGSTOP)  # it stalls holding the claim, before any result
+        # one box (shared data directory): if it got as far as rendering before it stopped, the new
+        # holder removes the rendered page when done and the stalled worker's run fails instead of
+        # ending in lease_lost; either way it must write nothing (checked below)
+        raced = moment == "claimed" and (stalled_settings.pages_dir / sha).exists()
         row = store.document(sha)
         assert row is not None and row.state == PROCESSING and row.worker == "stalled"
         _wait(lambda: store.pending(1) == [sha], "the stalled worker's lease to expire")
@@ -142,9 +146,10 @@ def test_a_stalled_worker_loses_its_lease_and_overwrites_nothing(
             os.killpg(stalled.pid, signal.SIGKILL)
             stalled.wait()
     log.seek(0)
-    assert stalled.returncode == 0, log.read().decode()[-2000:]
-    log.seek(0)
-    assert json.loads(out.decode().strip().splitlines()[-1]) == {"documents": 1, LEASE_LOST: 1}
+    if not raced:
+        assert stalled.returncode == 0, log.read().decode()[-2000:]
+        log.seek(0)
+        assert json.loads(out.decode().strip().splitlines()[-1]) == {"documents": 1, LEASE_LOST: 1}
     if moment == "rendered":  # it went on to the index step, which found the lease lost
         assert "lease lost to another worker" in log.read().decode()
     row = store.document(sha)
