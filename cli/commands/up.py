@@ -3,8 +3,10 @@
 Starts, or reuses when already running: the embedded search node (warmed), a local Prefect
 server (SQLite under ``data_dir/prefect``), a serve process for the three flows (on demand),
 the inbox watcher (`athar watch`, one long-lived process whose flow runs reuse its OCR
-processes and loaded NLP stage; see flows/serve.py) and the web search. Prints the UI URL and
-how to search; Ctrl-C stops, in order, every child this command started (and only those).
+processes and loaded NLP stage; see flows/serve.py) and the web search; with ``ATHAR_FANOUT=workers``
+also ``ATHAR_WORKERS`` workers (`athar work`, sharing ``ATHAR_JOBS`` OCR processes) while the watcher
+only takes scans in. A child that dies is restarted with back-off. Prints the UI URL and how to
+search; Ctrl-C stops, in order, every child this command started (and only those).
 """
 
 from __future__ import annotations
