@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_REVIEWER_CHARS = 100
 FLUSH_EVERY = 2000  # dossier ids written to the index in batches this size while linking the whole index
+DOCUMENTS_PER_COMMIT = 200  # `athar link` commits the dossier store once per this many documents
 
 
 class DossierNotFoundError(PermanentError):
@@ -76,17 +77,18 @@ def link_documents(
     """Link freshly indexed documents against the dossiers (incremental; no full recomputation)."""
     store = open_store(settings)
     report = LinkReport()
-    linked = store.linked_documents()
-    stale_dossiers: set[str] = set()
-    for doc in docs:
-        mentions = mentions_of(doc)
-        keep = {m.id for m in mentions}
-        stale = linked.get(doc.document.sha256, set()) - keep
-        if stale:
-            stale_dossiers |= store.remove_mentions(stale)
-        report = report + link_batch(store, mentions)
-    if stale_dossiers:
-        recluster(store, stale_dossiers)
+    with store.bulk():  # the batch's documents in one transaction
+        linked = store.linked_in(d.document.sha256 for d in docs)
+        stale_dossiers: set[str] = set()
+        for doc in docs:
+            mentions = mentions_of(doc)
+            keep = {m.id for m in mentions}
+            stale = linked.get(doc.document.sha256, set()) - keep
+            if stale:
+                stale_dossiers |= store.remove_mentions(stale)
+            report = report + link_batch(store, mentions)
+        if stale_dossiers:
+            recluster(store, stale_dossiers)
     _flush(store, settings, client)
     log.info(
         "linked %d new person records (%d links, %d to review)", report.mentions, report.links, report.reviews
@@ -124,12 +126,16 @@ def link_pending(settings: Settings, client: Any) -> LinkReport:
     if touched:
         recluster(store, touched)
     report = LinkReport()
-    for sha, ids in sorted(in_index.items()):
-        new = [i for i in ids if i not in linked.get(sha, set())]
-        if not new:
-            continue
-        sources = person_sources(client, settings, new)
-        report = report + link_batch(store, [from_index(i, sources[i]) for i in sorted(sources)])
+    todo = [
+        (sha, new)
+        for sha, ids in sorted(in_index.items())
+        if (new := sorted(set(ids) - linked.get(sha, set())))
+    ]
+    for start in range(0, len(todo), DOCUMENTS_PER_COMMIT):
+        with store.bulk():
+            for _sha, new in todo[start : start + DOCUMENTS_PER_COMMIT]:
+                sources = person_sources(client, settings, new)
+                report = report + link_batch(store, [from_index(i, sources[i]) for i in sorted(sources)])
         if len(store.assigned) >= FLUSH_EVERY:
             _flush(store, settings, client)
     _flush(store, settings, client)
