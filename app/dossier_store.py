@@ -167,6 +167,7 @@ class SqliteTables:
     """Tables in the SQLite state database. One connection per thread; every method is one transaction."""
 
     schema = ""
+    cache_kib = 2000  # SQLite's page cache per connection (its default)
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -189,6 +190,7 @@ class SqliteTables:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"PRAGMA cache_size=-{self.cache_kib}")
             self._local.db = db
         return db
 
@@ -240,6 +242,7 @@ class DossierStore(SqliteTables):
     """Mentions, keys, pairs, joins and judgements in SQLite (:class:`link.engine.LinkStore`)."""
 
     schema = _SCHEMA
+    cache_kib = 16384  # linking reads blocks all over the store and writes many small rows: a fixed 16 MiB
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)

@@ -154,7 +154,7 @@ def link_batch(store: LinkStore, batch: Sequence[PersonMention]) -> LinkReport:
     compared = 0
     for m in new:
         mine = pool[m.id]
-        for other in sorted(candidates[m.id]):
+        for other in candidates[m.id]:
             theirs = pool.get(other)
             if theirs is None:  # a stored candidate gone meanwhile
                 continue
