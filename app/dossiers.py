@@ -27,8 +27,9 @@ from athar.settings import Settings
 from index.load import person_id
 from link.cluster import VERDICTS, check_decision, pair_id, pending
 from link.engine import LinkReport, link_batch, recluster
+from link.features import Features
 from link.mention import PersonMention, from_index, from_person
-from link.score import APART, PairScore, compare, describe
+from link.score import APART, PairScore, compare_features, describe, surely_apart
 from link.timeline import Dossier, build
 
 log = logging.getLogger(__name__)
@@ -152,14 +153,16 @@ def _pending_pairs(store: DossierStore) -> list[PairScore]:
     involved = {dossiers[i] for p in queue for i in (p.a, p.b)}
     member_ids = store.members(involved)
     owner = store.dossiers_of(member_ids)
-    members: dict[str, list[PersonMention]] = {}
-    for mention in store.mentions(member_ids).values():
-        members.setdefault(owner[mention.id], []).append(mention)
+    members: dict[str, list[Features]] = {}
+    for feats in store.features(member_ids).values():
+        members.setdefault(owner[feats.id], []).append(feats)
     out = []
     for p in queue:
         left, right = members.get(dossiers[p.a], []), members.get(dossiers[p.b], [])
         if not any(
-            compare(x, y).decision == APART and (x.id, y.id) != (p.a, p.b) for x in left for y in right
+            (x.id, y.id) != (p.a, p.b) and (surely_apart(x, y) or compare_features(x, y).decision == APART)
+            for x in left
+            for y in right
         ):
             out.append(p)
     return out

@@ -69,7 +69,7 @@ def _split_joined(word: str) -> list[str]:
     return [word]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def units(name: str | None) -> tuple[str, ...]:
     """Units of a normalised name, compounds whole: ``عبدالرحمن محمد`` → (``عبد الرحمن``, ``محمد``)."""
     if not name:
@@ -95,25 +95,25 @@ def _strip_article(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def unit_key(unit: str) -> str:
     """A unit without spaces and articles: ``عبد الرحمن`` → ``عبدرحمن``, ``الخطيب`` → ``خطيب``."""
     return "".join(_strip_article(w) for w in " ".join(units(unit)).split(" ") if w)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def rasm(unit: str) -> str:
     """The unit's key with letters that differ only by dots folded together (OCR's usual confusion)."""
     return unit_key(unit).translate(_DOTLESS)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _flat(unit: str) -> str:
     """Dotless letters with every space and article removed, wherever they are (joined compounds)."""
     return normalize_arabic(unit).replace(" ", "").replace("ال", "").translate(_DOTLESS)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def unit_skeleton(unit: str) -> str:
     """Consonant skeleton of a unit (shared Arabic/Latin alphabet), spaces removed."""
     return skeleton(unit).replace(" ", "")
