@@ -27,14 +27,16 @@ from athar.settings import Settings
 from index.load import person_id
 from link.cluster import VERDICTS, check_decision, pair_id, pending
 from link.engine import LinkReport, link_batch, recluster
+from link.features import Features
 from link.mention import PersonMention, from_index, from_person
-from link.score import APART, PairScore, compare, describe
+from link.score import APART, PairScore, compare_features, describe, surely_apart
 from link.timeline import Dossier, build
 
 log = logging.getLogger(__name__)
 
 MAX_REVIEWER_CHARS = 100
 FLUSH_EVERY = 2000  # dossier ids written to the index in batches this size while linking the whole index
+DOCUMENTS_PER_COMMIT = 200  # `athar link` commits the dossier store once per this many documents
 
 
 class DossierNotFoundError(PermanentError):
@@ -76,17 +78,18 @@ def link_documents(
     """Link freshly indexed documents against the dossiers (incremental; no full recomputation)."""
     store = open_store(settings)
     report = LinkReport()
-    linked = store.linked_documents()
-    stale_dossiers: set[str] = set()
-    for doc in docs:
-        mentions = mentions_of(doc)
-        keep = {m.id for m in mentions}
-        stale = linked.get(doc.document.sha256, set()) - keep
-        if stale:
-            stale_dossiers |= store.remove_mentions(stale)
-        report = report + link_batch(store, mentions)
-    if stale_dossiers:
-        recluster(store, stale_dossiers)
+    with store.bulk():  # the batch's documents in one transaction
+        linked = store.linked_in(d.document.sha256 for d in docs)
+        stale_dossiers: set[str] = set()
+        for doc in docs:
+            mentions = mentions_of(doc)
+            keep = {m.id for m in mentions}
+            stale = linked.get(doc.document.sha256, set()) - keep
+            if stale:
+                stale_dossiers |= store.remove_mentions(stale)
+            report = report + link_batch(store, mentions)
+        if stale_dossiers:
+            recluster(store, stale_dossiers)
     _flush(store, settings, client)
     log.info(
         "linked %d new person records (%d links, %d to review)", report.mentions, report.links, report.reviews
@@ -124,12 +127,16 @@ def link_pending(settings: Settings, client: Any) -> LinkReport:
     if touched:
         recluster(store, touched)
     report = LinkReport()
-    for sha, ids in sorted(in_index.items()):
-        new = [i for i in ids if i not in linked.get(sha, set())]
-        if not new:
-            continue
-        sources = person_sources(client, settings, new)
-        report = report + link_batch(store, [from_index(i, sources[i]) for i in sorted(sources)])
+    todo = [
+        (sha, new)
+        for sha, ids in sorted(in_index.items())
+        if (new := sorted(set(ids) - linked.get(sha, set())))
+    ]
+    for start in range(0, len(todo), DOCUMENTS_PER_COMMIT):
+        with store.bulk():
+            for _sha, new in todo[start : start + DOCUMENTS_PER_COMMIT]:
+                sources = person_sources(client, settings, new)
+                report = report + link_batch(store, [from_index(i, sources[i]) for i in sorted(sources)])
         if len(store.assigned) >= FLUSH_EVERY:
             _flush(store, settings, client)
     _flush(store, settings, client)
@@ -146,14 +153,16 @@ def _pending_pairs(store: DossierStore) -> list[PairScore]:
     involved = {dossiers[i] for p in queue for i in (p.a, p.b)}
     member_ids = store.members(involved)
     owner = store.dossiers_of(member_ids)
-    members: dict[str, list[PersonMention]] = {}
-    for mention in store.mentions(member_ids).values():
-        members.setdefault(owner[mention.id], []).append(mention)
+    members: dict[str, list[Features]] = {}
+    for feats in store.features(member_ids).values():
+        members.setdefault(owner[feats.id], []).append(feats)
     out = []
     for p in queue:
         left, right = members.get(dossiers[p.a], []), members.get(dossiers[p.b], [])
         if not any(
-            compare(x, y).decision == APART and (x.id, y.id) != (p.a, p.b) for x in left for y in right
+            (x.id, y.id) != (p.a, p.b) and (surely_apart(x, y) or compare_features(x, y).decision == APART)
+            for x in left
+            for y in right
         ):
             out.append(p)
     return out

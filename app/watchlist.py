@@ -7,18 +7,26 @@ just indexed (:func:`after_batch`), and each match not seen before goes on the w
 reasons and its dossier. Matches on a part of the name only are left out (too loose to alert a family).
 
 Notification is off by default: with ``ATHAR_WATCH_WEBHOOKS=1`` a search saved with a webhook URL
-gets a POST of its new matches — ids, pages, dossiers and reasons, never names. The faces audit who
-saved, listed and removed what, in the same audit log as searches.
+gets a POST of its new matches — ids, pages, dossiers and reasons, never names. With
+``ATHAR_WATCH_EMAIL=1`` every saved search's new matches are e-mailed (:func:`_mail`) to
+``ATHAR_SMTP_TO`` through ``ATHAR_SMTP_HOST``/``ATHAR_SMTP_PORT`` from ``ATHAR_SMTP_FROM`` — the same
+facts as the webhook, never names; the password comes from ``ATHAR_SMTP_PASSWORD`` or its secret
+block, never from a saved search. A failed alert is logged (without ids) and never fails an ingest.
+The faces audit who saved, listed and removed what, in the same audit log as searches.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
+import smtplib
+import ssl
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 
 from app.watch_store import WatchStore
@@ -30,6 +38,7 @@ log = logging.getLogger(__name__)
 
 LOOSE_ONLY = {"part of the name"}  # a hit matched on this alone is not put on the watch list
 WEBHOOK_TIMEOUT = 10.0  # seconds; a slow receiver must not hold up the processing path
+SMTP_TIMEOUT = 20.0  # seconds, likewise for the mail server
 MAX_HITS = 100
 
 
@@ -155,7 +164,74 @@ def _run(
     new = _store(settings).add_hits(saved.id, found)
     if new and saved.notify and settings.watch_webhooks:
         _notify(saved, new)
+    if new and settings.watch_email:
+        _mail(settings, saved, new)
     return new
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def alert_message(settings: Settings, saved: SavedSearch, new: list[dict[str, Any]]) -> EmailMessage:
+    """The e-mail of a saved search's new matches: documents, pages, dossiers and reasons; no names."""
+    message = EmailMessage()
+    count = len(new)
+    message["Subject"] = f"Athar: {count} new match{'es' if count != 1 else ''} for saved search {saved.id}"
+    message["From"] = str(settings.smtp_from)
+    message["To"] = ", ".join(settings.smtp_to)
+    lines = [
+        f"Saved search {saved.id} (saved {saved.created}) has {count} new match{'es' if count != 1 else ''}.",
+        "Names are not sent by e-mail: open the watch list in Athar to read them.",
+        "",
+    ]
+    base = (settings.public_url or "").rstrip("/")
+    for h in new:
+        dossier = h.get("dossier") or "(not linked yet)"
+        lines.append(f"- document {h['sha256'][:12]}, page {h['page']}, dossier {dossier}")
+        lines.append(f"  why: {', '.join(h.get('why') or [])}; found {h.get('found_at', '')}")
+        if base and h.get("dossier"):
+            lines.append(f"  {base}/dossier/{h['dossier']}")
+    if base:
+        lines += ["", f"Watch list: {base}/saved"]
+    message.set_content("\n".join(lines) + "\n")
+    return message
+
+
+def _mail(settings: Settings, saved: SavedSearch, new: list[dict[str, Any]]) -> bool:
+    """E-mail the new matches (see the module docstring); a failure is logged, never raised."""
+    host = settings.smtp_host
+    if not host or not settings.smtp_from or not settings.smtp_to:
+        log.warning("e-mail alerts are on but ATHAR_SMTP_HOST, ATHAR_SMTP_FROM or ATHAR_SMTP_TO is not set")
+        return False
+    if settings.smtp_tls == "none" and not _loopback(host):
+        log.warning("e-mail alert not sent: ATHAR_SMTP_TLS=none is allowed only for a server on this machine")
+        return False
+    message = alert_message(settings, saved, new)
+    try:
+        context = ssl.create_default_context()
+        if settings.smtp_tls == "ssl":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(
+                host, settings.smtp_port, timeout=SMTP_TIMEOUT, context=context
+            )
+        else:
+            server = smtplib.SMTP(host, settings.smtp_port, timeout=SMTP_TIMEOUT)
+        with server:
+            if settings.smtp_tls == "starttls":
+                server.starttls(context=context)
+            if settings.smtp_user and settings.smtp_password:
+                server.login(settings.smtp_user, settings.smtp_password)
+            server.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("e-mail alert of a saved search not sent (%s)", type(exc).__name__)
+        return False
+    log.info("e-mail alert sent: %d new matches", len(new))
+    return True
 
 
 def _notify(saved: SavedSearch, new: list[dict[str, Any]]) -> None:

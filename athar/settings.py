@@ -160,6 +160,15 @@ class Settings:
     signing_key: str | None = None  # path of an Ed25519 PEM private key that signs evidence packages
     # Families' saved searches: new matches may be POSTed to the search's webhook (off by default)
     watch_webhooks: bool = False
+    # ... and e-mailed (off by default): to these addresses, through this SMTP server
+    watch_email: bool = False
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_from: str | None = None
+    smtp_to: tuple[str, ...] = ()
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)  # a secret: never printed
+    smtp_tls: str = "starttls"  # starttls, ssl, or none (none: only to a server on this machine)
     # Many machines (README, "Production: many machines")
     # postgresql://… (it may hold a password, so it is a secret); None: SQLite in the data dir
     state_url: str | None = field(default=None, repr=False)
@@ -203,6 +212,7 @@ SECRET_VARIABLES = (
     "ATHAR_WEB_TOKEN",
     "ATHAR_WEB_PASSWORD",
     "ATHAR_STATE_URL",
+    "ATHAR_SMTP_PASSWORD",
 )
 _SECRET_RESOLVER: list[Callable[[str], str]] = []
 
@@ -282,6 +292,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=_str(env, "ATHAR_PUBLIC_URL", None),
         signing_key=_str(env, "ATHAR_SIGNING_KEY", None),
         watch_webhooks=(_str(env, "ATHAR_WATCH_WEBHOOKS", "0") or "0") in ("1", "true", "yes"),
+        watch_email=(_str(env, "ATHAR_WATCH_EMAIL", "0") or "0") in ("1", "true", "yes"),
+        smtp_host=_str(env, "ATHAR_SMTP_HOST", None),
+        smtp_port=_int(env, "ATHAR_SMTP_PORT", base.smtp_port),
+        smtp_from=_str(env, "ATHAR_SMTP_FROM", None),
+        smtp_to=tuple(a.strip() for a in (_str(env, "ATHAR_SMTP_TO", "") or "").split(",") if a.strip()),
+        smtp_user=_str(env, "ATHAR_SMTP_USER", None),
+        smtp_password=_str(env, "ATHAR_SMTP_PASSWORD", None),
+        smtp_tls=_choice(env, "ATHAR_SMTP_TLS", base.smtp_tls, ("starttls", "ssl", "none")),
         state_url=_str(env, "ATHAR_STATE_URL", None),
         store_url=_str(env, "ATHAR_STORE_URL", None),
         fanout=_choice(env, "ATHAR_FANOUT", base.fanout, ("local", "workers")),

@@ -15,8 +15,9 @@ A key shared by more than :data:`MAX_BLOCK` mentions is too common to be useful;
 
 from __future__ import annotations
 
-from link.mention import PersonMention, name_parts
-from link.names import first_unit, rasm
+from link.features import Features, features
+from link.mention import PersonMention
+from link.names import form_rasm
 
 MAX_BLOCK = 400  # candidates per key; beyond this the key is a stop-word (e.g. a common first + year)
 MIN_NID_DIGITS = 6  # shorter numbers are register row numbers read as IDs, not IDs
@@ -24,15 +25,19 @@ MIN_NID_DIGITS = 6  # shorter numbers are register row numbers read as IDs, not 
 
 def block_keys(m: PersonMention) -> tuple[str, ...]:
     """Every blocking key of a mention (deduplicated, in a stable order)."""
-    parts = name_parts(m)
-    first = rasm(parts.first) if parts.first else ""
-    father = rasm(parts.father) if parts.father else ""
-    family = rasm(parts.family) if parts.family else ""
-    mother_unit = first_unit(m.mother)
-    mother = rasm(mother_unit) if mother_unit else ""
-    year = str(m.birth_year) if m.birth_year else ""
+    return keys_of(features(m))
+
+
+def keys_of(f: Features) -> tuple[str, ...]:
+    """Every blocking key of a mention's features; an official's keys are apart from everyone else's
+    (prefixed ``o``), so officials only ever meet officials."""
+    first = form_rasm(f.first) if f.first else ""
+    father = form_rasm(f.father) if f.father else ""
+    family = form_rasm(f.family) if f.family else ""
+    mother = form_rasm(f.mother) if f.mother else ""
+    year = str(f.year) if f.year else ""
     keys: list[str] = []
-    nid = m.nid
+    nid = f.nid
     if nid and len(nid) >= MIN_NID_DIGITS:
         keys.append(f"n:{nid}")
     pairs = (
@@ -48,4 +53,6 @@ def block_keys(m: PersonMention) -> tuple[str, ...]:
             keys.append(f"{tag}:{one}|{two}")
     if first and family and not father:
         keys.append(f"fa:{first}|{family}")  # a 2-part form may be first + father
+    if f.official:
+        keys = [f"o{k}" for k in keys]
     return tuple(dict.fromkeys(keys))

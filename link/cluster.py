@@ -60,9 +60,10 @@ def pair_id(a: str, b: str) -> str:
     return "P" + hashlib.sha256(f"{x}\n{y}".encode()).hexdigest()[:12]
 
 
-def dossier_id(members: Iterable[str]) -> str:
-    """A dossier's id: derived from its smallest mention id, so the same members give the same id."""
-    return "D" + hashlib.sha256(min(members).encode()).hexdigest()[:12]
+def dossier_id(anchors: Iterable[str]) -> str:
+    """A dossier's id: derived from its members' smallest anchor (a mention's id when first linked,
+    carried over when reprocessing moves it: :mod:`link.engine`), so the same members give the same id."""
+    return "D" + hashlib.sha256(min(anchors).encode()).hexdigest()[:12]
 
 
 def latest(judgements: Iterable[Judgement]) -> dict[tuple[str, str], Judgement]:
@@ -117,11 +118,13 @@ def cluster(
     links: Iterable[PairScore],
     judgements: Iterable[Judgement],
     kept_apart: Callable[[str, str], bool],
+    anchor: Callable[[str], str | None] | None = None,
 ) -> Clustering:
     """Dossiers of ``ids`` from automatic ``links`` and reviewers' ``judgements``.
 
     ``kept_apart(x, y)`` says whether the rules keep two mentions apart (it is asked only for pairs
-    in two dossiers about to be joined by an automatic link).
+    in two dossiers about to be joined by an automatic link). ``anchor(id)`` is a mention's anchor
+    for the dossier id (None or absent: the id itself).
     """
     sets = _Sets(ids)
     verdicts = latest(j for j in judgements if j.a in sets.parent and j.b in sets.parent)
@@ -164,7 +167,7 @@ def cluster(
         sets.union(p.a, p.b)
         result.joins.append(Join(p.a, p.b, AUTOMATIC, p.score, p.reasons))
     for root, members in sets.members.items():
-        did = dossier_id(members)
+        did = dossier_id((anchor(m) or m) if anchor else m for m in members)
         for m in members:
             result.assignment[m] = did
         del root

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from link.cluster import Join, Judgement, pair_key
+from link.engine import Linked
+from link.features import Features
 from link.mention import PersonMention
-from link.score import PairScore
+from link.score import LINK, PairScore
 
 
 class MemoryStore:
@@ -18,6 +20,8 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.by_id: dict[str, PersonMention] = {}
+        self.feats: dict[str, Features] = {}
+        self.anchor: dict[str, str] = {}
         self.by_key: dict[str, list[str]] = {}
         self.pairs: dict[tuple[str, str], PairScore] = {}
         self.by_mention: dict[str, set[tuple[str, str]]] = {}
@@ -26,15 +30,24 @@ class MemoryStore:
         self.dossier_members: dict[str, set[str]] = {}
         self.joins: dict[tuple[str, str], Join] = {}
 
-    def blocks(self, keys: Sequence[str], limit: int) -> dict[str, list[str] | None]:
+    def candidates(
+        self, keys: Sequence[str], limit: int
+    ) -> tuple[dict[str, list[str] | None], dict[str, Features]]:
         out: dict[str, list[str] | None] = {}
         for key in keys:
             found = self.by_key.get(key, [])
             out[key] = None if len(found) > limit else list(found)
-        return out
+        ids = {i for found in out.values() for i in found or ()}
+        return out, self.features(ids)
 
     def mentions(self, ids: Iterable[str]) -> dict[str, PersonMention]:
         return {i: self.by_id[i] for i in ids if i in self.by_id}
+
+    def features(self, ids: Iterable[str]) -> dict[str, Features]:
+        return {i: self.feats[i] for i in ids if i in self.feats}
+
+    def anchors(self, ids: Iterable[str], new: Sequence[PersonMention] = ()) -> dict[str, str]:
+        return {i: self.anchor[i] for i in ids if i in self.anchor}
 
     def dossiers_of(self, ids: Iterable[str]) -> dict[str, str]:
         return {i: self.dossier[i] for i in ids if i in self.dossier}
@@ -45,7 +58,11 @@ class MemoryStore:
     def links_among(self, ids: Iterable[str]) -> list[PairScore]:
         inside = set(ids)
         found = {k for i in inside for k in self.by_mention.get(i, ())}
-        return [self.pairs[k] for k in sorted(found) if k[0] in inside and k[1] in inside]
+        return [
+            self.pairs[k]
+            for k in sorted(found)
+            if k[0] in inside and k[1] in inside and self.pairs[k].decision == LINK
+        ]
 
     def judgements_among(self, ids: Iterable[str], new: Sequence[PersonMention] = ()) -> list[Judgement]:
         inside = set(ids) | {m.id for m in new}
@@ -63,13 +80,15 @@ class MemoryStore:
 
     def save(
         self,
-        new: Sequence[tuple[PersonMention, tuple[str, ...]]],
+        new: Sequence[Linked],
         pairs: Sequence[PairScore],
         assignment: dict[str, str],
         joins: Sequence[Join],
     ) -> None:
-        for mention, keys in new:
+        for mention, feats, keys, anchor in new:
             self.by_id[mention.id] = mention
+            self.feats[mention.id] = feats
+            self.anchor[mention.id] = anchor
             for key in keys:
                 self.by_key.setdefault(key, []).append(mention.id)
         for p in pairs:

@@ -48,6 +48,7 @@ class PersonMention(Record):
     national_id: str | None = None
     doc_type: str | None = None
     events: tuple[MentionEvent, ...] = ()
+    role: str | None = None  # as the NLP stage gave it: detainee, official, judge, witness, ...
 
     @property
     def birth_year(self) -> int | None:
@@ -63,6 +64,13 @@ class PersonMention(Record):
             return None
         digits = "".join(c for c in normalize_digits(self.national_id) if c.isdigit())
         return digits or None
+
+    def to_json(self) -> dict[str, Any]:
+        """The generic record form, built directly (a store writes one per linked mention)."""
+        out: dict[str, Any] = {f: getattr(self, f) for f in _FIELDS}
+        out["events"] = [{"type": e.type, "date": e.date, "place": e.place} for e in self.events]
+        out["role"] = self.role
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PersonMention:
@@ -90,7 +98,9 @@ _OPTIONAL = (
     "birth_place",
     "national_id",
     "doc_type",
+    "role",
 )
+_FIELDS = ("id", "sha256", "page", "start", "end", "name", *_OPTIONAL[:-1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +164,7 @@ def from_index(entry_id: str, source: dict[str, Any]) -> PersonMention:
             MentionEvent(str(e.get("type")), e.get("date_text") or e.get("date"), e.get("place"))
             for e in source.get("events") or ()
         ),
+        role=source.get("role"),
     )
 
 
@@ -176,6 +187,7 @@ def from_person(entry_id: str, sha256: str, person: Person, doc_type: str | None
         national_id=person.national_id,
         doc_type=doc_type,
         events=tuple(_event(e) for e in person.events),
+        role=person.role,
     )
 
 

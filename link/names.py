@@ -69,7 +69,7 @@ def _split_joined(word: str) -> list[str]:
     return [word]
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=4096)
 def units(name: str | None) -> tuple[str, ...]:
     """Units of a normalised name, compounds whole: ``عبدالرحمن محمد`` → (``عبد الرحمن``, ``محمد``)."""
     if not name:
@@ -95,25 +95,25 @@ def _strip_article(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=4096)
 def unit_key(unit: str) -> str:
     """A unit without spaces and articles: ``عبد الرحمن`` → ``عبدرحمن``, ``الخطيب`` → ``خطيب``."""
     return "".join(_strip_article(w) for w in " ".join(units(unit)).split(" ") if w)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=4096)
 def rasm(unit: str) -> str:
     """The unit's key with letters that differ only by dots folded together (OCR's usual confusion)."""
     return unit_key(unit).translate(_DOTLESS)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=4096)
 def _flat(unit: str) -> str:
     """Dotless letters with every space and article removed, wherever they are (joined compounds)."""
     return normalize_arabic(unit).replace(" ", "").replace("ال", "").translate(_DOTLESS)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=4096)
 def unit_skeleton(unit: str) -> str:
     """Consonant skeleton of a unit (shared Arabic/Latin alphabet), spaces removed."""
     return skeleton(unit).replace(" ", "")
@@ -135,23 +135,51 @@ def _one_substitution(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
-@lru_cache(maxsize=262144)
-def compare_units(a: str | None, b: str | None) -> str:
-    """``same``, ``variant``, ``near``, ``differ``, or ``missing`` when either side has no unit."""
-    if not a or not b:
+# A unit's precomputed forms in one string: key, skeleton, dotless key and flat dotless, joined by
+# FORM_SEP. Computed once per mention (:mod:`link.features`) so pair scoring compares strings and never
+# normalises again; two equal form strings are the same name without looking inside.
+Form = str
+FORM_SEP = "\x1e"
+
+
+def form(unit: str | None) -> Form | None:
+    """A unit's forms (None for no unit)."""
+    if not unit:
+        return None
+    return FORM_SEP.join((unit_key(unit), unit_skeleton(unit), rasm(unit), _flat(unit)))
+
+
+def form_rasm(f: Form) -> str:
+    """The dotless key of a unit's forms."""
+    return f.split(FORM_SEP, 3)[2]
+
+
+def compare_forms(a: Form | None, b: Form | None) -> str:
+    """:func:`compare_units` on precomputed forms (the linker's hot path)."""
+    if a is None or b is None:
         return MISSING
-    ka, kb = unit_key(a), unit_key(b)
+    if a == b:
+        return SAME
+    ka, sa, ra, fa = a.split(FORM_SEP)
+    kb, sb, rb, fb = b.split(FORM_SEP)
     if ka == kb:
         return SAME
-    if len(ka) == len(kb) and unit_skeleton(a) == unit_skeleton(b) and unit_skeleton(a):
+    if len(ka) == len(kb) and sa == sb and sa:
         return VARIANT  # a letter for a close one, as Syrians say it (عثمان/عتمان, ذ/ز, ق/ك)
-    if rasm(a) == rasm(b) or (len(_flat(a)) >= NEAR_MIN_LETTERS and _flat(a) == _flat(b)):
+    if ra == rb or (len(fa) >= NEAR_MIN_LETTERS and fa == fb):
         return VARIANT  # the same letters but for their dots (عبدالرحمن misread عثدالرحمن too)
-    if min(len(ka), len(kb)) >= NEAR_MIN_LETTERS and _one_substitution(rasm(a), rasm(b)):
+    shortest = min(len(ka), len(kb))
+    if shortest >= NEAR_MIN_LETTERS and _one_substitution(ra, rb):
         return NEAR
-    if min(len(ka), len(kb)) >= PARTIAL_MIN_LETTERS and _one_deletion(rasm(a), rasm(b)):
+    if shortest >= PARTIAL_MIN_LETTERS and _one_deletion(ra, rb):
         return PARTIAL  # not the same name (محمد/محمود are brothers' names), not a proof of another either
     return DIFFER
+
+
+@lru_cache(maxsize=4096)
+def compare_units(a: str | None, b: str | None) -> str:
+    """``same``, ``variant``, ``near``, ``partial``, ``differ``, or ``missing`` (either side has no unit)."""
+    return compare_forms(form(a), form(b))
 
 
 def first_unit(name: str | None) -> str | None:

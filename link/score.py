@@ -14,6 +14,11 @@ Each field is compared (:func:`link.names.compare_units` for names) and the evid
   mother's name (common names: فاطمة, خديجة) and no year written must not join silently.
 * Everything else whose name agrees goes to **review**: in particular two mentions that agree only
   on a 3-part name are never linked automatically, however rare the name.
+* **Officials** (role official, judge or witness: :mod:`link.features`) are linked only among
+  officials, by the same rules, and never with a detainee (``role:differ`` keeps them apart). Two
+  officials who agree on the name alone are not queued for review (``role:official_name_only``): a
+  signature or a title on many documents is a search, not a family's question, and would flood the
+  queue; with any evidence beyond the name (ID, mother, birth) they are reviewed or linked as anyone.
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from athar.arabic import normalize_arabic
-from link.mention import NameParts, PersonMention, name_parts
-from link.names import DIFFER, MISSING, NEAR, PARTIAL, SAME, VARIANT, compare_units, first_unit
+from link.features import Features, features
+from link.mention import PersonMention
+from link.names import DIFFER, MISSING, NEAR, PARTIAL, SAME, VARIANT, compare_forms
 
 LINK = "link"
 REVIEW = "review"
@@ -88,25 +93,19 @@ def _year_level(a: int | None, b: int | None) -> str:
     return NEAR if abs(a - b) <= MAX_YEAR_GAP else DIFFER
 
 
-def _place_level(a: str | None, b: str | None) -> str:
-    if not a or not b:
-        return MISSING
-    return SAME if normalize_arabic(a).casefold() == normalize_arabic(b).casefold() else DIFFER
-
-
-def _name_levels(pa: NameParts, pb: NameParts) -> dict[str, str]:
+def _name_levels(pa: Features, pb: Features) -> dict[str, str]:
     levels = {
-        "first": compare_units(pa.first, pb.first),
-        "father": compare_units(pa.father, pb.father),
-        "grandfather": compare_units(pa.grandfather, pb.grandfather),
-        "family": compare_units(pa.family, pb.family),
+        "first": compare_forms(pa.first, pb.first),
+        "father": compare_forms(pa.father, pb.father),
+        "grandfather": compare_forms(pa.grandfather, pb.grandfather),
+        "family": compare_forms(pa.family, pb.family),
     }
     # A 2-part form may be first + father (no family written): align it with the other's father.
     for one, other in ((pa, pb), (pb, pa)):
         aligned = one.father is None and one.family and other.father and levels["family"] == DIFFER
-        if aligned and compare_units(one.family, other.father) in (SAME, VARIANT, NEAR):
+        if aligned and compare_forms(one.family, other.father) in (SAME, VARIANT, NEAR):
             levels["family"] = MISSING
-            levels["father"] = compare_units(one.family, other.father)
+            levels["father"] = compare_forms(one.family, other.father)
     return levels
 
 
@@ -151,15 +150,40 @@ def _corroborated(levels: dict[str, str], agreeing: int) -> bool:
 
 def compare(a: PersonMention, b: PersonMention) -> PairScore:
     """Score a pair of mentions: ``link``, ``review`` or ``apart``, with the reasons."""
+    return compare_features(features(a), features(b))
+
+
+def surely_apart(a: Features, b: Features) -> bool:
+    """A cheap test that :func:`compare_features` would say ``apart`` (False: it may say anything).
+
+    The linker runs it on every candidate first: most candidates break a hard constraint.
+    """
+    if a.official != b.official:
+        return True
+    nid = _nid_level(a.nid, b.nid)
+    if nid == SAME:
+        return False
+    if nid == DIFFER:
+        return True
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > MAX_YEAR_GAP:
+        return True
+    return a.mother is not None and b.mother is not None and compare_forms(a.mother, b.mother) == DIFFER
+
+
+def compare_features(a: Features, b: Features) -> PairScore:
+    """:func:`compare` on precomputed :class:`~link.features.Features` (the linker's hot path)."""
     if b.id < a.id:
         a, b = b, a
-    levels = _name_levels(name_parts(a), name_parts(b))
-    levels["mother"] = compare_units(first_unit(a.mother), first_unit(b.mother))
+    if a.official != b.official:
+        return PairScore(a.id, b.id, APART, 0.0, ("role:differ",))
+    levels = _name_levels(a, b)
+    levels["mother"] = compare_forms(a.mother, b.mother)
     levels["national_id"] = _nid_level(a.nid, b.nid)
-    levels["birth_year"] = _year_level(a.birth_year, b.birth_year)
-    full_a, full_b = a.birth_date or "", b.birth_date or ""
-    levels["birth_date"] = SAME if len(full_a) >= 10 and full_a[:10] == full_b[:10] else MISSING
-    levels["birth_place"] = _place_level(a.birth_place, b.birth_place)
+    levels["birth_year"] = _year_level(a.year, b.year)
+    levels["birth_date"] = SAME if a.date is not None and a.date == b.date else MISSING
+    levels["birth_place"] = (
+        MISSING if a.place is None or b.place is None else SAME if a.place == b.place else DIFFER
+    )
     reasons = tuple(f"{f}:{lvl}" for f, lvl in levels.items() if lvl != MISSING)
     broken = _hard_apart(levels)
     evidence = _evidence(levels)
@@ -178,8 +202,10 @@ def compare(a: PersonMention, b: PersonMention) -> PairScore:
     score = evidence + 1.0 * agreeing + 0.5 * near + (1.0 if first_ok else 0.0)
     if first_ok and _corroborated(levels, agreeing):
         return PairScore(a.id, b.id, LINK, score, reasons)
+    if evidence == 0 and a.official:  # two officials agreeing on the name alone: not a review question
+        return PairScore(a.id, b.id, APART, 0.0, (*reasons, "role:official_name_only"))
     extra = ("evidence:name_only",) if evidence == 0 else ()
-    return PairScore(a.id, b.id, REVIEW, score, (*reasons, *extra))
+    return PairScore(a.id, b.id, REVIEW, score, (*reasons, extra[0]) if extra else reasons)
 
 
 def describe(reason: str) -> str:
@@ -198,6 +224,10 @@ def describe(reason: str) -> str:
         return "same national ID but the names disagree"
     if reason == "conflict:same_id":
         return "same national ID but other facts disagree"
+    if reason == "role:differ":
+        return "an official and a detainee are never linked"
+    if reason == "role:official_name_only":
+        return "two officials agreeing on the name only are not reviewed"
     if field == "birth_year" and level == NEAR:
         return "birth year ±1"
     if field == "national_id" and level == NEAR:

@@ -124,7 +124,9 @@ def test_link_review_decide_and_reprocess(settings: Settings, client: Any) -> No
     assert {j.kind for j in joined.joins} == {"automatic", "confirmed"}
     assert joined.review == "automatic"
 
-    # reprocessing the transfer list gives its record a new span (id): the judgement still holds
+    # reprocessing the transfer list gives its record a new span (id): the judgement still holds,
+    # and no dossier id changes (the processing path's hook, app.dossiers.after_index, runs this)
+    ids_before = set(_every_mention_once(settings, client).values())
     shifted = replace(TRANSFER.analysis.persons[0], start=5, end=5 + len("محمد أحمد الخطيب"))
     again = replace(TRANSFER, analysis=replace(TRANSFER.analysis, persons=(shifted,)))
     assert load(client, settings, [again], refresh=True).ok
@@ -132,6 +134,7 @@ def test_link_review_decide_and_reprocess(settings: Settings, client: Any) -> No
     owner = _every_mention_once(settings, client)
     new_id = next(i for i in owner if i.startswith(TRANSFER.document.sha256))
     assert new_id != moved and owner[new_id] == owner[him]
+    assert set(owner.values()) == ids_before
     assert [h["verdict"] for h in app.history(settings)] == ["same"]
 
     # one "different" splits the dossier
