@@ -32,6 +32,7 @@ this run only; no assertion is made.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import secrets
 import shutil
@@ -85,7 +86,8 @@ def as_images(paths: list[Path], tmp: Path) -> list[Path]:
             out.append(path)
             continue
         stem = folder / path.stem
-        subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", str(path), str(stem)], check=True)
+        command = ["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", str(path), str(stem)]
+        subprocess.run(command, check=True)
         out.append(stem.with_suffix(".png"))
     return out
 
@@ -145,21 +147,20 @@ def ingest_arm(paths: list[Path], env: dict[str, str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "cli", "ingest", "--json", *map(str, paths)],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         cwd=ROOT,
     )
     indexed = done.stdout.decode().count('"status": "indexed"') + done.stdout.decode().count(
         '"status": "partial"'
     )
     if done.returncode not in (0, 2) or indexed != len(paths):
-        raise SystemExit(
-            f"athar ingest indexed {indexed}/{len(paths)}: {done.stderr.decode()[-2000:]}"
-        )
+        raise SystemExit(f"athar ingest indexed {indexed}/{len(paths)}: {done.stderr.decode()[-2000:]}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=40, help="held-out pages (one file each)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of every arm (order rotated)")
     parser.add_argument("--jobs", type=int, default=None, help="processes (default: Settings.jobs)")
@@ -180,7 +181,7 @@ def main() -> None:
         paths = heldout_pages(args.pages, tmp)
         images = as_images(paths, tmp)
         pdfs = sum(1 for p in paths if p.suffix.lower() == ".pdf")
-        print(f"{len(paths)} held-out record pages ({pdfs} PDF, {len(paths) - pdfs} PNG), {jobs} processes per arm")
+        print(f"{len(paths)} held-out record pages ({pdfs} PDF, {len(paths) - pdfs} PNG), {jobs} processes")
         common = {k: v for k, v in os.environ.items() if not k.startswith("ATHAR_")}
         search_env: dict[str, str] = {}
         if "ingest" in arms:
@@ -189,7 +190,8 @@ def main() -> None:
             password = base.search_password or secrets.token_urlsafe(24)
             node_settings = base.with_(data_dir=tmp / "node-data", search_password=password)
             began = time.perf_counter()
-            status = node.start(node_settings, node_dir=node_dir, port=node.free_port(), heap="512m", warm=True)
+            port = node.free_port()
+            status = node.start(node_settings, node_dir=node_dir, port=port, heap="512m", warm=True)
             print(f"search node started and warmed in {time.perf_counter() - began:.1f} s (not timed)")
             search_env = {"ATHAR_SEARCH_URL": status.url, "ATHAR_SEARCH_PASSWORD": password}
         results: dict[str, list[tuple[float, float]]] = {a: [] for a in arms}
@@ -201,7 +203,7 @@ def main() -> None:
                 elif arm == "extract":
                     env = {**common, "PYTHONPATH": str(ROOT), "ATHAR_DATA_DIR": str(tmp / f"x{rnd}")}
                     out = tmp / f"extract-{rnd}.jsonl"
-                    wall, cpu = timed(lambda: extract_arm(paths, jobs, out, env), with_node=False)
+                    wall, cpu = timed(functools.partial(extract_arm, paths, jobs, out, env), with_node=False)
                 elif arm == "ingest":
                     env = {
                         **common,
@@ -211,7 +213,7 @@ def main() -> None:
                         "ATHAR_JOBS": str(jobs),
                         **search_env,
                     }
-                    wall, cpu = timed(lambda: ingest_arm(paths, env), with_node=True)
+                    wall, cpu = timed(functools.partial(ingest_arm, paths, env), with_node=True)
                 else:
                     raise SystemExit(f"unknown arm {arm!r}")
                 results[arm].append((wall, cpu))
@@ -223,7 +225,7 @@ def main() -> None:
                 )
         n = len(paths)
         raw = results["raw"]
-        print(f"\nsummary over {args.rounds} round(s), {n} pages, {jobs} processes (median of per-round ratios):")
+        print(f"\nsummary: {args.rounds} round(s), {n} pages, {jobs} processes (median of per-round ratios):")
         for arm in arms:
             walls = [w for w, _ in results[arm]]
             cpus = [c for _, c in results[arm]]
