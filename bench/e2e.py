@@ -130,25 +130,37 @@ def athar_env(extra: dict[str, str]) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
 
 
-def extract_arm(paths: list[Path], jobs: int, out: Path, env: dict[str, str]) -> None:
+PROFILE: Path | None = None  # --profile: the Athar arms run under cProfile, their stats written here
+
+
+def athar_command(name: str, *args: str) -> list[str]:  # run with cwd and PYTHONPATH at the checkout
+    """``python -m cli NAME ARGS`` (under cProfile with --profile: the main process only, not its workers)."""
+    if PROFILE is None:
+        return [sys.executable, "-m", "cli", name, *args]
+    PROFILE.mkdir(parents=True, exist_ok=True)
+    out = PROFILE / f"{name}-{len(list(PROFILE.glob(name + '-*')))}.prof"
+    return [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "cli", name, *args]
+
+
+def extract_arm(paths: list[Path], jobs: int, out: Path, env: dict[str, str], root: Path) -> None:
     with out.open("wb") as handle:
         done = subprocess.run(
-            [sys.executable, "-m", "cli", "extract", "--jobs", str(jobs), *map(str, paths)],
+            athar_command("extract", "--jobs", str(jobs), *map(str, paths)),
             env=env,
             stdout=handle,
             stderr=subprocess.PIPE,
-            cwd=ROOT,
+            cwd=root,
         )
     if done.returncode not in (0, 1):  # 1: some document had a page failure
         raise SystemExit(f"athar extract failed: {done.stderr.decode()[-2000:]}")
 
 
-def ingest_arm(paths: list[Path], env: dict[str, str]) -> None:
+def ingest_arm(paths: list[Path], env: dict[str, str], root: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "cli", "ingest", "--json", *map(str, paths)],
+        athar_command("ingest", "--json", *map(str, paths)),
         env=env,
         capture_output=True,
-        cwd=ROOT,
+        cwd=root,
     )
     indexed = done.stdout.decode().count('"status": "indexed"') + done.stdout.decode().count(
         '"status": "partial"'
@@ -165,7 +177,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds of every arm (order rotated)")
     parser.add_argument("--jobs", type=int, default=None, help="processes (default: Settings.jobs)")
     parser.add_argument("--arms", default="raw,extract,ingest", help="comma-separated: raw, extract, ingest")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="write cProfile stats of the Athar arms' main process here (slows them: not for the ratio)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout (e.g. main before a change): its extract/ingest run as arms too, same rounds",
+    )
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
 
     from athar.settings import load_settings
 
@@ -174,6 +200,11 @@ def main() -> None:
     arms = [a.strip() for a in args.arms.split(",") if a.strip()]
     if "raw" not in arms:
         arms.insert(0, "raw")
+    roots = {arm: ROOT for arm in arms}
+    if args.baseline:
+        for arm in [a for a in arms if a != "raw"]:
+            arms.append(f"{arm}@base")
+            roots[f"{arm}@base"] = args.baseline.resolve()
     tmp = Path(tempfile.mkdtemp(prefix="athar-e2e-"))
     node_dir = tmp / "node"
     node_settings = None
@@ -200,26 +231,29 @@ def main() -> None:
             for arm in order:
                 if arm == "raw":
                     wall, cpu = timed(lambda: raw_arm(images, jobs, base.tessdata_dir), with_node=False)
-                elif arm == "extract":
-                    env = {**common, "PYTHONPATH": str(ROOT), "ATHAR_DATA_DIR": str(tmp / f"x{rnd}")}
-                    out = tmp / f"extract-{rnd}.jsonl"
-                    wall, cpu = timed(functools.partial(extract_arm, paths, jobs, out, env), with_node=False)
-                elif arm == "ingest":
+                elif arm.split("@")[0] == "extract":
+                    root = roots[arm]
+                    env = {**common, "PYTHONPATH": str(root), "ATHAR_DATA_DIR": str(tmp / f"x-{arm}-{rnd}")}
+                    out = tmp / f"{arm}-{rnd}.jsonl"
+                    work = functools.partial(extract_arm, paths, jobs, out, env, root)
+                    wall, cpu = timed(work, with_node=False)
+                elif arm.split("@")[0] == "ingest":
+                    root = roots[arm]
                     env = {
                         **common,
-                        "PYTHONPATH": str(ROOT),
-                        "ATHAR_DATA_DIR": str(tmp / f"data{rnd}"),
-                        "ATHAR_INDEX_PREFIX": f"e2e{rnd}",
+                        "PYTHONPATH": str(root),
+                        "ATHAR_DATA_DIR": str(tmp / f"data-{arm}-{rnd}"),
+                        "ATHAR_INDEX_PREFIX": f"e2e-{arm.replace('@', '-')}-{rnd}",
                         "ATHAR_JOBS": str(jobs),
                         **search_env,
                     }
-                    wall, cpu = timed(functools.partial(ingest_arm, paths, env), with_node=True)
+                    wall, cpu = timed(functools.partial(ingest_arm, paths, env, root), with_node=True)
                 else:
                     raise SystemExit(f"unknown arm {arm!r}")
                 results[arm].append((wall, cpu))
                 n = len(paths)
                 print(
-                    f"round {rnd + 1} {arm:8s} {wall:6.1f} s  {n / wall:.3f} pages/s  {cpu:6.1f} CPU-s "
+                    f"round {rnd + 1} {arm:12s} {wall:6.1f} s  {n / wall:.3f} pages/s  {cpu:6.1f} CPU-s "
                     f"({cpu / n:.2f}/page)  core share {cpu / (wall * jobs):.2f}",
                     flush=True,
                 )
@@ -230,7 +264,7 @@ def main() -> None:
             walls = [w for w, _ in results[arm]]
             cpus = [c for _, c in results[arm]]
             line = (
-                f"  {arm:8s} {n / statistics.median(walls):.3f} pages/s  "
+                f"  {arm:12s} {n / statistics.median(walls):.3f} pages/s  "
                 f"{statistics.median(cpus) / n:.2f} CPU-s/page"
             )
             if arm != "raw":
