@@ -40,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -98,15 +99,78 @@ def cpu_now() -> dict[str, float]:
     return {"node": roles.get("node", 0.0), "rest": sum(v for k, v in roles.items() if k != "node")}
 
 
+NODE_CPU: list[float] = []  # the search node's CPU seconds during the last timed arm
+BUSY: list[float] = []  # mean processes of the last timed arm ready to run (see Busy)
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            out += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    except OSError:
+        pass
+    return out
+
+
+class Busy:
+    """How many of the arm's processes have work: the mean count of this process's descendants in state R
+    (running or waiting for a core), sampled every half second; the search node (java) is left out.
+
+    Unlike wall time, this does not move with the machine's other load: an arm whose OCR processes wait
+    for the next page shows fewer than N busy processes however loaded the machine is. The sampler's
+    own CPU is subtracted from the arm's.
+    """
+
+    def __init__(self) -> None:
+        self.samples: list[int] = []
+        self.cpu = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        began = time.thread_time()
+        while not self._stop.wait(0.5):
+            busy, stack = 0, _children(os.getpid())
+            while stack:
+                pid = stack.pop()
+                try:
+                    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    java = b"java" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if java:
+                    continue
+                busy += stat[0] == "R"
+                stack += _children(pid)
+            self.samples.append(busy)
+        self.cpu = time.thread_time() - began
+
+    def __enter__(self) -> Busy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mean(self) -> float:
+        return statistics.mean(self.samples) if self.samples else 0.0
+
+
 def timed(work: Callable[[], None], with_node: bool) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of ``work``; the search node's CPU counts only ``with_node``."""
     before = cpu_now()
     began = time.perf_counter()
-    work()
+    with Busy() as busy:
+        work()
     wall = time.perf_counter() - began
     after = cpu_now()
-    cpu = after["rest"] - before["rest"] + (after["node"] - before["node"] if with_node else 0.0)
-    return wall, cpu
+    node_cpu = after["node"] - before["node"]
+    NODE_CPU[:] = [node_cpu]
+    BUSY[:] = [busy.mean]
+    return wall, after["rest"] - before["rest"] - busy.cpu + (node_cpu if with_node else 0.0)
 
 
 def raw_arm(images: list[Path], jobs: int, tessdata: str | None) -> None:
@@ -254,7 +318,8 @@ def main() -> None:
                 n = len(paths)
                 print(
                     f"round {rnd + 1} {arm:12s} {wall:6.1f} s  {n / wall:.3f} pages/s  {cpu:6.1f} CPU-s "
-                    f"({cpu / n:.2f}/page)  core share {cpu / (wall * jobs):.2f}",
+                    f"({cpu / n:.2f}/page)  core share {cpu / (wall * jobs):.2f}  busy {BUSY[0]:.2f}"
+                    + (f"  (search node {NODE_CPU[0]:.1f} CPU-s)" if arm.startswith("ingest") else ""),
                     flush=True,
                 )
         n = len(paths)
