@@ -36,6 +36,7 @@ import functools
 import os
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -256,6 +257,8 @@ def main() -> None:
     args = parser.parse_args()
     global PROFILE
     PROFILE = args.profile
+    # stopped with SIGTERM: unwind (the search node is stopped and the temporary files go)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from athar.settings import load_settings
 
