@@ -384,9 +384,23 @@ def name_units(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _romanizer() -> Any:
-    import arabic_name_romanizer
+    """The romanizer's default transliterator, with its ONNX models on one thread each.
 
-    return arabic_name_romanizer
+    The package's default is two intra-op threads per session, which spin while they wait: on a
+    loaded 2-core box, where OCR processes already fill the cores, that cost 3.5x the CPU for the
+    same output (bench/e2e.py; identical candidates and scores on 100 names).
+    """
+    from arabic_name_romanizer import api
+    from arabic_name_romanizer.inference import OnnxModel
+
+    def one_thread(folder: Path) -> Any:
+        files = ("encoder.onnx", "decoder.onnx", "vocab.json", "meta.json")
+        return OnnxModel(folder, intra_op_threads=1) if all((folder / f).exists() for f in files) else None
+
+    resources = Path(api.default_resources_dir())
+    return api.Transliterator(
+        model=one_thread(resources), persian_model=one_thread(resources / "persian"), auto_load_model=False
+    )
 
 
 @lru_cache(maxsize=65536)

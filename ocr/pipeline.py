@@ -11,14 +11,16 @@ import logging
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from athar.errors import AtharError, RetryableError
 from athar.log import short
-from athar.records import ExtractedDocument, OcrPage, PageFailure, PageImage
+from athar.records import ExtractedDocument, OcrPage, PageFailure, PageImage, SourceDocument
 from athar.settings import Settings
 from ocr.intake import inspect
 from ocr.rasterize import iter_page_images
@@ -153,3 +155,87 @@ def extract_document(
 def remove_work_dir(work: Path) -> None:
     """Delete a document's work directory (page images, hOCR)."""
     shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass
+class _Pending:
+    """One document of :func:`extract_documents` on its way: its pages in flight, or its error."""
+
+    source: str
+    document: SourceDocument | None = None
+    error: AtharError | None = None
+    futures: list[Future[OcrPage | PageFailure]] = field(default_factory=list)
+    failures: list[PageFailure] = field(default_factory=list)
+    submitted: bool = False
+
+    def done(self) -> bool:
+        return self.error is not None or (self.submitted and all(f.done() for f in self.futures))
+
+
+def extract_documents(
+    sources: Iterable[str | Path],
+    settings: Settings,
+    work_dir: Callable[[int], Path],
+    *,
+    jobs: int,
+    executor: ProcessPoolExecutor,
+) -> Iterator[tuple[str, ExtractedDocument | AtharError]]:
+    """OCR many scans as one stream of pages: (source, document or its error), in the order given.
+
+    Pages of the next documents are rendered and submitted while the current ones are recognised (at most
+    2 × jobs in flight across document boundaries), so a folder of one-page scans keeps every worker busy;
+    and the caller's work on a yielded document (analysis, output) overlaps the recognition of the next
+    pages. ``work_dir(n)`` is the folder for the n-th document's files (1-based). The results are the
+    same as :func:`extract_document` on each source in turn.
+    """
+    queue: deque[_Pending] = deque()
+    in_flight: set[Future[OcrPage | PageFailure]] = set()
+
+    def finished() -> Iterator[tuple[str, ExtractedDocument | AtharError]]:
+        while queue and queue[0].done():
+            item = queue.popleft()
+            if item.error is not None or item.document is None:
+                yield item.source, item.error or RetryableError("the document was not read; retry it.")
+                continue
+            try:
+                results = [f.result() for f in item.futures]
+            except BrokenProcessPool:
+                raise RetryableError(
+                    "an OCR worker process died (killed or out of memory); retry the document."
+                ) from None
+            pages = sorted((r for r in results if isinstance(r, OcrPage)), key=lambda p: p.page)
+            failures = sorted(
+                [*item.failures, *(r for r in results if isinstance(r, PageFailure))], key=lambda f: f.page
+            )
+            log.info(
+                "extracted %s: %d pages, %d failed", short(item.document.sha256), len(pages), len(failures)
+            )
+            yield item.source, ExtractedDocument(item.document, tuple(pages), tuple(failures))
+
+    def make_room() -> Iterator[tuple[str, ExtractedDocument | AtharError]]:
+        nonlocal in_flight
+        while len(in_flight) >= 2 * jobs:
+            _, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            yield from finished()
+
+    for number, source in enumerate(sources, 1):
+        item = _Pending(str(source))
+        queue.append(item)
+        try:
+            item.document = inspect(source, settings)
+            work = work_dir(number)
+            work.mkdir(parents=True, exist_ok=True)
+            for image in iter_page_images(item.document, source, work, settings):
+                if isinstance(image, PageFailure):
+                    item.failures.append(image)
+                    continue
+                yield from make_room()
+                future = executor.submit(_recognize, image, settings, work)
+                item.futures.append(future)
+                in_flight.add(future)
+        except AtharError as exc:  # the whole document (its pages already in flight finish unused)
+            item.error = exc
+        item.submitted = True
+        yield from finished()
+    wait(in_flight)
+    yield from finished()

@@ -110,7 +110,7 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ocr.pipeline import extract_document, new_executor
+    from ocr.pipeline import extract_documents, new_executor
 
     settings = load_settings()
     if args.jobs:
@@ -121,35 +121,47 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_nlp:
         from nlp.analyze import analyze_pages as analyze
 
+    sources = list(iter_inputs(args.paths))
     progress = _Progress(sys.stderr)
     failed = 0
     rows: list[tuple[str, str]] = []
+    started = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="athar-extract-") as tmp,
         new_executor(settings.jobs) as pool,
     ):
-        for number, source in enumerate(iter_inputs(args.paths), 1):
+        # One stream of pages over all documents (the workers never wait for a document's analysis).
+        results = extract_documents(
+            sources,
+            settings,
+            lambda number: (args.work_dir or Path(tmp)) / f"doc-{number:05d}",
+            jobs=settings.jobs,
+            executor=pool,
+        )
+        for number, (source, doc) in enumerate(results, 1):
             progress.label = Path(source).name
-            started = time.monotonic()
-            try:
-                work = (args.work_dir or Path(tmp)) / f"doc-{number:05d}"
-                doc = extract_document(source, settings, work_dir=work, executor=pool, progress=progress)
-                analysis = analyze(list(doc.pages), settings) if analyze and doc.pages else None
-            except AtharError as exc:
-                progress.end()
+            progress(number, len(sources))
+            analysis = None
+            if isinstance(doc, ExtractedDocument):
+                try:
+                    analysis = analyze(list(doc.pages), settings) if analyze and doc.pages else None
+                except AtharError as exc:
+                    doc = exc
+            if isinstance(doc, AtharError):
                 failed += 1
                 if args.summary:
-                    rows.append((Path(source).name, f"FAILED [{exc.code}] {exc.message}"))
+                    rows.append((Path(source).name, f"FAILED [{doc.code}] {doc.message}"))
                 else:
-                    _emit({"source": source, "error": exc.to_json()})
+                    _emit({"source": source, "error": doc.to_json()})
                 continue
-            progress.end()
             if doc.failures:
                 failed += 1
             if args.summary:
                 rows.append((Path(source).name, _summary(doc, analysis, time.monotonic() - started)))
             else:
                 _emit_document(doc, analysis)
+            started = time.monotonic()
+        progress.end()
     if args.summary:
         for name, line in rows:
             print(f"{name}\n    {line}")
