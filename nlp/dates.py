@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from hijridate import Hijri
 
 from athar.records import Mention
+from nlp.datefix import repair
 from nlp.text import NormText
 
 # month number -> written forms (normalised: no hamza on alef, ة→ه, ى→ي)
@@ -99,6 +100,7 @@ _BIRTH_LABEL = re.compile(
     rf"{_PB}(?:تولد|التولد|مواليد|المولود|مولود|تاريخ\s+الولاده|محل\s+وتاريخ\s+الولاده|سنه\s+الولاده|الولاده){_NB}"
 )
 _YEAR = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?![\d/-]|\.\d)")
+_BARE_YEAR = re.compile(r"(?<![\d/.-])(?P<y>19\d\d|200\d|2010)(?![\d/-]|\.\d)")
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,16 @@ def _overlaps(spans: list[DateSpan], start: int, end: int) -> bool:
 
 
 def find_date_spans(norm: str) -> list[DateSpan]:
-    """Dates in normalised text (see the module docstring), without overlaps, in text order."""
+    """Dates in normalised text (see the module docstring), without overlaps, in text order; OCR slips
+    around dates are repaired first (:mod:`nlp.datefix`), spans index ``norm``."""
+    fixed = repair(norm)
+    spans = _spans(fixed.text)
+    spans += _column_years(fixed.text, spans)
+    out = [DateSpan(*fixed.span(s.start, s.end), s.iso) for s in spans]
+    return sorted(out, key=lambda s: s.start)
+
+
+def _spans(norm: str) -> list[DateSpan]:
     found: list[DateSpan] = []
 
     def add(start: int, end: int, iso: str | None) -> None:
@@ -192,6 +203,31 @@ def find_date_spans(norm: str) -> list[DateSpan]:
             add(year.start(), year.end(), _iso(int(year.group("y"))))
     found.sort(key=lambda s: s.start)
     return found
+
+
+def _column_years(norm: str, found: list[DateSpan]) -> list[DateSpan]:
+    """Bare birth years under a table's birth column: after a header line naming one (and holding no
+    year itself), the first bare year 1900-2010 outside a date on each later line that holds no bare year yet."""
+    header = next((m for m in _BIRTH_LABEL.finditer(norm) if not _line_has_year(norm, m.start())), None)
+    if header is None:
+        return []
+    out = []
+    pos = norm.find("\n", header.end())
+    while pos >= 0:
+        end = norm.find("\n", pos + 1)
+        end = len(norm) if end < 0 else end
+        taken = any(pos <= s.start < end and len(s.iso) == 4 for s in found)
+        year = None if taken else _BARE_YEAR.search(norm, pos, end)
+        if year and not _overlaps(found, year.start(), year.end()):
+            out.append(DateSpan(year.start(), year.end(), year.group("y")))
+        pos = norm.find("\n", end) if end < len(norm) else -1
+    return out
+
+
+def _line_has_year(norm: str, at: int) -> bool:
+    start = norm.rfind("\n", 0, at) + 1
+    end = norm.find("\n", at)
+    return _YEAR.search(norm, start, len(norm) if end < 0 else end) is not None
 
 
 def _squash(text: str) -> str:
