@@ -247,3 +247,19 @@ def year_at(norm: str, start: int, end: int) -> DateSpan | None:
     """A bare 4-digit year (1900-2099) inside ``norm[start:end]``, for table cells under a birth column."""
     m = _YEAR.search(norm, start, end)
     return DateSpan(m.start(), m.end(), m.group("y")) if m else None
+
+
+_ISO_SHAPE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?(?:/\d{4}-\d\d-\d\d)?")
+_GLUED_YEAR_VALUE = re.compile(r"\d{5,6}")
+
+
+def sane_value(value: str | None) -> str | None:
+    """A DATE value as ISO 8601: kept when it is one; a year with a digit OCR glued to it (١١٩٦٧, ١٩٧١٢:
+    five or six digits) becomes the year (its end first, 1900-2012); anything else None."""
+    if value is None:
+        return None
+    if _ISO_SHAPE.fullmatch(value):
+        return value
+    if _GLUED_YEAR_VALUE.fullmatch(value):
+        return next((y for y in (value[-4:], value[:4]) if 1900 <= int(y) <= 2012), None)
+    return None
