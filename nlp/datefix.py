@@ -35,9 +35,11 @@ _MONTH_THEN_YEAR = re.compile(
     rf"{_PB}(?P<w>[\u0621-\u064a]{{4,8}}){_NB}(?:\s+(?:الاول|الثاني|اول|ثاني))?"
     rf"(?:\s*/\s*(?P<w2>[\u0621-\u064a]{{4,8}}){_NB})?\s*(?P<y>\d{{4,5}})(?!\d)"
 )
-_MONTH_ALT = "|".join(_MONTHS + ("اب",))
+_MONTH_ALT = "|".join((*_MONTHS, "اب"))
 _GLUED_DAY = re.compile(rf"(?<![\d/.-])1(?P<d>[0-3]\d)(?=\s*(?:من\s+)?{_PB}(?:{_MONTH_ALT}){_NB})")
-_GLUED_YEAR = re.compile(rf"{_PB}(?:{_MONTH_ALT}){_NB}[\u0621-\u064a\s/]{{0,20}}?\s1(?P<y>(?:19|20)\d\d)(?!\d)")
+_GLUED_YEAR = re.compile(
+    rf"{_PB}(?:{_MONTH_ALT}){_NB}[\u0621-\u064a\s/]{{0,20}}?\s1(?P<y>(?:19|20)\d\d)(?!\d)"
+)
 _LOST_SEP = re.compile(r"(?<![\d/.-])\d{1,2}(?P<sep>[/.-])\d{1,2}(?P<gap>\s)(?:19|20)\d\d(?![\d/.-])")
 
 

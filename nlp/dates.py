@@ -207,7 +207,7 @@ def _spans(norm: str) -> list[DateSpan]:
 
 def _column_years(norm: str, found: list[DateSpan]) -> list[DateSpan]:
     """Bare birth years under a table's birth column: after a header line naming one (and holding no
-    year itself), the first bare year 1900-2010 outside a date on each later line that holds no bare year yet."""
+    year itself), the first bare year 1900-2010 outside a date on each later line with no bare year yet."""
     header = next((m for m in _BIRTH_LABEL.finditer(norm) if not _line_has_year(norm, m.start())), None)
     if header is None:
         return []

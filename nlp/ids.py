@@ -23,6 +23,7 @@ from nlp.text import NormText
 
 NATIONAL_ID = re.compile(r"(?<![\d/.-])\d{11}(?![\d/.-])")
 _CUE = re.compile(r"الوطني|وطني(?![\u0621-\u064a])")
+_ECHO = 30  # characters: the same number again this close is one number read twice
 _YEAR = re.compile(r"(?:19|20)\d\d")  # a birth year beside a cut number is no piece of it
 _RUN = re.compile(r"(?<![\d/.-])\d+(?![\d/.-])")
 
@@ -55,18 +56,27 @@ def _repaired(norm: str, found: list[tuple[int, int, str]]) -> list[tuple[int, i
     """National numbers OCR cut in two or stripped of their leading zero (see the module docstring)."""
     out: list[tuple[int, int, str]] = []
 
-    def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e, _v in [*found, *out])
+    def free(a: int, b: int, value: str) -> bool:
+        """Overlapping nothing found, and no echo of a number found beside it (OCR read a cell twice)."""
+        return not any(
+            (s < b and a < e) or (v == value and s - _ECHO < b and a < e + _ECHO)
+            for s, e, v in [*found, *out]
+        )
 
     runs = list(_RUN.finditer(norm))
     for m, nxt in zip(runs, [*runs[1:], None], strict=True):
         value = _repair_run(m.group(0))
-        if value and free(m.start(), m.end()):
+        if value and free(m.start(), m.end(), value):
             out.append((m.start(), m.end(), value))
         elif nxt is not None and nxt.start() == m.end() + 1 and norm[m.end()] == " ":
             value = nxt.group(0) + m.group(0)  # the later run is the number's start
             pieces_ok = not any(_YEAR.fullmatch(r.group(0)) for r in (m, nxt))
-            if len(value) == 11 and governorate_code(value) and pieces_ok and free(m.start(), nxt.end()):
+            if (
+                len(value) == 11
+                and governorate_code(value)
+                and pieces_ok
+                and free(m.start(), nxt.end(), value)
+            ):
                 out.append((m.start(), nxt.end(), value))
     return out
 
