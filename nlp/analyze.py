@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 
 from athar.records import Analysis, Mention, OcrPage, Person
 from athar.settings import Settings, load_settings

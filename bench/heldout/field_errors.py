@@ -43,7 +43,8 @@ def page_errors(page, analysis, text: str, width: int) -> list[str]:  # type: ig
     for v in (want_i - got_i).elements():
         out.append(f"    id missed     {v}")
     for v in (got_i - want_i).elements():
-        m = next(m for m in ents if m.type == "NATIONAL_ID" and (m.value or "").translate(EASTERN_TO_WESTERN) == v)
+        ids = [m for m in ents if m.type == "NATIONAL_ID"]
+        m = next(m for m in ids if (m.value or "").translate(EASTERN_TO_WESTERN) == v)
         out.append(f"    id spurious   {v}  ctx «{_around(text, m.text, width)}»")
     if analysis.doc_type != page.doc_type:
         out.append(f"    doctype {analysis.doc_type} ({analysis.doc_type_confidence}) want {page.doc_type}")
