@@ -110,7 +110,7 @@ _PATTERNS = {
 }
 
 
-HEAD_LINES = 6  # the letterhead, title and subject of a page
+HEAD_LINES = 4  # the letterhead and title of a page
 _FUZZY_MIN = 7  # letters: shorter cues one letter off are other words too often
 
 

@@ -10,8 +10,8 @@ On a page that speaks of national numbers (``الوطني``), two OCR slips are 
   digits, neither is a year and the start is a governorate code;
 - a leading zero lost (an Eastern zero is a dot): a run of 10 digits not starting with 0, whose start
   with the zero is a governorate code;
-- a parenthesis or a table rule read as a digit and glued to the number: a run of 12 digits, without its
-  first digit (else its last) when that starts with a governorate code.
+- a parenthesis or a table rule read as ``1`` and glued to the number: a run of 12 digits, without that
+  first ``1`` (else last ``1``) when the rest starts with a governorate code.
 """
 
 from __future__ import annotations
@@ -86,5 +86,6 @@ def _repair_run(run: str) -> str | None:
     if len(run) == 10 and run[0] != "0" and governorate_code("0" + run):
         return "0" + run
     if len(run) == 12:
-        return next((v for v in (run[1:], run[:-1]) if governorate_code(v)), None)
+        glued = [v for v, extra in ((run[1:], run[0]), (run[:-1], run[-1])) if extra == "1"]
+        return next((v for v in glued if governorate_code(v)), None)
     return None
