@@ -21,11 +21,11 @@ import re
 from athar.records import Mention
 from nlp.text import NormText
 
-NATIONAL_ID = re.compile(r"(?<![\d/.-])\d{11}(?![\d/.-])")
+NATIONAL_ID = re.compile(r"(?<![\d/.-])\d{11}(?![\d/-]|\.\d)")  # a full stop may end the sentence
 _CUE = re.compile(r"الوطني|وطني(?![\u0621-\u064a])")
 _ECHO = 30  # characters: the same number again this close is one number read twice
 _YEAR = re.compile(r"(?:19|20)\d\d")  # a birth year beside a cut number is no piece of it
-_RUN = re.compile(r"(?<![\d/.-])\d+(?![\d/.-])")
+_RUN = re.compile(r"(?<![\d/.-])\d+(?![\d/-]|\.\d)")
 
 
 def is_national_id(digits: str) -> bool:

@@ -108,3 +108,23 @@ def test_analysis_repairs_a_glued_birth_year() -> None:
     values = {m.value for m in analysis.entities if m.type == "DATE"}
     assert "1967" in values
     assert not any(v and len(v) in (5, 6) for v in values)  # no year with a glued digit left
+
+
+def test_id_at_the_end_of_a_sentence() -> None:
+    assert ids("س: ما رقمك الوطني؟ ج: 10420201432.") == ["10420201432"]
+    assert ids("الرقم 10420201432.5") == []
+
+
+def test_birth_years_under_a_birth_date_column() -> None:
+    page = "الرقم اسم النزيل الأم سنة الميلاد تاريخ الدخول\n1 عمر زيد هدى 1969 3/4/2015"
+    assert ("1969", "1969") in dates(page)
+
+
+def test_doctype_vocabulary_of_minutes_permits_amnesties_and_movement_registers() -> None:
+    assert classify("فرع الأمن\nضبط استماع أقوال رقم 12\nس: ما اسمك؟ ج: عمر")[0] == "interrogation_form"
+    assert classify("جدول بأسماء المشمولين بمرسوم العفو العام\n1- عمر زيد أطلق سراحه")[0] == (
+        "interrogation_form"
+    )
+    permit = "وزارة الصحة\nالطبابة الشرعية\nإذن دفن رقم 5\nاسم المتوفى: عمر\nتاريخ الوفاة: 3/4/2015"
+    assert classify(permit)[0] == "burial_list"
+    assert classify("سجن عدرا\nدفتر الحركة اليومية للنزلاء\nاسم النزيل تاريخ الدخول")[0] == "prison_register"
