@@ -8,8 +8,8 @@ On a page that speaks of national numbers (``الوطني``), two OCR slips are 
 - a number cut in two runs (``364878 07433``): Tesseract writes the runs of a left-to-right number in the
   line's right-to-left order, so the later run is the number's start; taken when the runs add up to 11
   digits, neither is a year and the start is a governorate code;
-- a leading zero lost (an Eastern zero is a dot): a run of 10 digits not starting with 0, whose start
-  with the zero is a governorate code;
+- a leading zero lost (an Eastern zero is a dot, lost anywhere): a run of 10 digits starting with 2-9,
+  where only a zero in front makes a governorate code (with 1 first, a zero lost further on fits too);
 - a parenthesis or a table rule read as ``1`` and glued to the number: a run of 12 digits, without that
   first ``1`` (else last ``1``) when the rest starts with a governorate code.
 """
@@ -83,7 +83,7 @@ def _repaired(norm: str, found: list[tuple[int, int, str]]) -> list[tuple[int, i
 
 def _repair_run(run: str) -> str | None:
     """The national number in a run of 10 or 12 digits (see the module docstring), else None."""
-    if len(run) == 10 and run[0] != "0" and governorate_code("0" + run):
+    if len(run) == 10 and run[0] in "23456789":  # with 1 first, a zero lost further on fits as well
         return "0" + run
     if len(run) == 12:
         glued = [v for v, extra in ((run[1:], run[0]), (run[:-1], run[-1])) if extra == "1"]

@@ -128,3 +128,13 @@ def test_doctype_vocabulary_of_minutes_permits_amnesties_and_movement_registers(
     permit = "وزارة الصحة\nالطبابة الشرعية\nإذن دفن رقم 5\nاسم المتوفى: عمر\nتاريخ الوفاة: 3/4/2015"
     assert classify(permit)[0] == "burial_list"
     assert classify("سجن عدرا\nدفتر الحركة اليومية للنزلاء\nاسم النزيل تاريخ الدخول")[0] == "prison_register"
+
+
+def test_lost_zero_only_where_nothing_else_fits() -> None:
+    # 1110406197 may have lost its zero anywhere after the first digit (11104061970): no guess
+    assert ids("رقم وطني ١١١٠٤٠٦١٩٧") == []
+
+
+def test_dispatch_telegram_is_a_transfer() -> None:
+    page = "برقية رقم 12\nمن: فرع الخطيب إلى: سجن حلب\nيساق إليكم تحت الحراسة الموقوفون الآتية:"
+    assert classify(page)[0] == "transfer_list"
