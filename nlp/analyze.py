@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from athar.records import Analysis, Mention, OcrPage, Person
 from athar.settings import Settings, load_settings
-from nlp.dates import find_dates
+from nlp.dates import find_dates, sane_value
 from nlp.doctype import classify
 from nlp.ids import find_national_ids
 from nlp.layout import lines_from_text, lines_from_words
@@ -19,7 +20,10 @@ log = logging.getLogger(__name__)
 
 
 def _merge(mentions: list[Mention]) -> list[Mention]:
-    """Sorted, without exact duplicates; a rules mention wins over an overlapping one of the same type."""
+    """Sorted, without exact duplicates; a rules mention wins over an overlapping one of the same type.
+    A DATE whose value is no ISO date is repaired (a year OCR glued a digit to) or dropped."""
+    mentions = [_sane_date(m) for m in mentions]
+    mentions = [m for m in mentions if m.type != "DATE" or m.value is None or m.value]
     out: list[Mention] = []
     seen: set[tuple[str, int, int]] = set()
     for m in sorted(mentions, key=lambda m: (m.page, m.start, -(m.end - m.start), m.source != "rules")):
@@ -33,6 +37,12 @@ def _merge(mentions: list[Mention]) -> list[Mention]:
         seen.add(key)
         out.append(m)
     return out
+
+
+def _sane_date(m: Mention) -> Mention:
+    if m.type != "DATE" or m.value is None:
+        return m
+    return replace(m, value=sane_value(m.value) or "")
 
 
 def _page_entities(text: str, page: int, limits: Settings) -> tuple[list[Mention], NormText]:

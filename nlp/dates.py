@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from hijridate import Hijri
 
 from athar.records import Mention
+from nlp.datefix import repair
 from nlp.text import NormText
 
 # month number -> written forms (normalised: no hamza on alef, ة→ه, ى→ي)
@@ -96,9 +97,11 @@ _NUMERIC_YMD = re.compile(
 _MONTH_YEAR_NUM = re.compile(r"(?<![\d/.-])(?P<m>\d{1,2})\s?/\s?(?P<y>\d{4})(?![\d/-]|\.\d)")
 _HIJRI_YEAR = re.compile(rf"(?<![\d/.-])(?:عام\s+|سنه\s+)?(?P<y>1[34]\d\d)(?![\d/.-]){_HIJRI_MARK}")
 _BIRTH_LABEL = re.compile(
-    rf"{_PB}(?:تولد|التولد|مواليد|المولود|مولود|تاريخ\s+الولاده|محل\s+وتاريخ\s+الولاده|سنه\s+الولاده|الولاده){_NB}"
+    rf"{_PB}(?:تولد|التولد|مواليد|المواليد|المولود|مولود|تاريخ\s+الولاده|محل\s+وتاريخ\s+الولاده|سنه\s+الولاده|الولاده"
+    rf"|(?:تاريخ\s+|سنه\s+)?الميلاد){_NB}"
 )
 _YEAR = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?![\d/-]|\.\d)")
+_BARE_YEAR = re.compile(r"(?<![\d/.-])(?P<y>19\d\d|200\d|2010)(?![\d/-]|\.\d)")
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,16 @@ def _overlaps(spans: list[DateSpan], start: int, end: int) -> bool:
 
 
 def find_date_spans(norm: str) -> list[DateSpan]:
-    """Dates in normalised text (see the module docstring), without overlaps, in text order."""
+    """Dates in normalised text (see the module docstring), without overlaps, in text order; OCR slips
+    around dates are repaired first (:mod:`nlp.datefix`), spans index ``norm``."""
+    fixed = repair(norm)
+    spans = _spans(fixed.text)
+    spans += _column_years(fixed.text, spans)
+    out = [DateSpan(*fixed.span(s.start, s.end), s.iso) for s in spans]
+    return sorted(out, key=lambda s: s.start)
+
+
+def _spans(norm: str) -> list[DateSpan]:
     found: list[DateSpan] = []
 
     def add(start: int, end: int, iso: str | None) -> None:
@@ -194,6 +206,31 @@ def find_date_spans(norm: str) -> list[DateSpan]:
     return found
 
 
+def _column_years(norm: str, found: list[DateSpan]) -> list[DateSpan]:
+    """Bare birth years under a table's birth column: after a header line naming one (and holding no
+    year itself), the first bare year 1900-2010 outside a date on each later line with no bare year yet."""
+    header = next((m for m in _BIRTH_LABEL.finditer(norm) if not _line_has_year(norm, m.start())), None)
+    if header is None:
+        return []
+    out = []
+    pos = norm.find("\n", header.end())
+    while pos >= 0:
+        end = norm.find("\n", pos + 1)
+        end = len(norm) if end < 0 else end
+        taken = any(pos <= s.start < end and len(s.iso) == 4 for s in found)
+        year = None if taken else _BARE_YEAR.search(norm, pos, end)
+        if year and not _overlaps(found, year.start(), year.end()):
+            out.append(DateSpan(year.start(), year.end(), year.group("y")))
+        pos = norm.find("\n", end) if end < len(norm) else -1
+    return out
+
+
+def _line_has_year(norm: str, at: int) -> bool:
+    start = norm.rfind("\n", 0, at) + 1
+    end = norm.find("\n", at)
+    return _YEAR.search(norm, start, len(norm) if end < 0 else end) is not None
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
@@ -211,3 +248,19 @@ def year_at(norm: str, start: int, end: int) -> DateSpan | None:
     """A bare 4-digit year (1900-2099) inside ``norm[start:end]``, for table cells under a birth column."""
     m = _YEAR.search(norm, start, end)
     return DateSpan(m.start(), m.end(), m.group("y")) if m else None
+
+
+_ISO_SHAPE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?(?:/\d{4}-\d\d-\d\d)?")
+_GLUED_YEAR_VALUE = re.compile(r"\d{5,6}")
+
+
+def sane_value(value: str | None) -> str | None:
+    """A DATE value as ISO 8601: kept when it is one; a year with a digit OCR glued to it (١١٩٦٧, ١٩٧١٢:
+    five or six digits) becomes the year (its end first, 1900-2012); anything else None."""
+    if value is None:
+        return None
+    if _ISO_SHAPE.fullmatch(value):
+        return value
+    if _GLUED_YEAR_VALUE.fullmatch(value):
+        return next((y for y in (value[-4:], value[:4]) if 1900 <= int(y) <= 2012), None)
+    return None

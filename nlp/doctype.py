@@ -2,13 +2,22 @@
 
 Types: prison_register, court_record, death_report, transfer_list, interrogation_form (interrogations,
 release orders), burial_list (cemetery lists and burial minutes), other.
+
+Cues are counted over the whole page. Two things make this hold under OCR and across layouts:
+
+- a cue of 7 letters or more that does not occur as written counts once where a line holds it with one
+  letter wrong, lost or added (``جل النزلاء``, ``محضى دفن``);
+- cues in the page's head (its first lines: letterhead, title, subject) count twice: a title says what
+  a page is, while the body of a burial list speaks of the dead as much as a death report does.
 """
 
 from __future__ import annotations
 
 import re
 
-from athar.arabic import normalize_arabic
+from rapidfuzz import fuzz
+
+from athar.arabic import normalize_with_offsets
 
 # (normalised cue, weight) per type; several weak cues or one strong cue decide.
 _CUES: dict[str, tuple[tuple[str, float], ...]] = {
@@ -24,6 +33,11 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("قيود الموقوفين", 4),
         ("سجل النزلاء", 4),
         ("النزلاء", 1),
+        ("قيد الموقوفين", 4),
+        ("دفتر قيد", 3),
+        ("تاريخ الايداع", 2),
+        ("النزيل", 1),
+        ("الحركه اليوميه", 3),
     ),
     "court_record": (
         ("محكمه", 2),
@@ -66,6 +80,8 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("بالاستلام", 1),
         ("تسليم", 1),
         ("نرسل", 1),
+        ("يساق", 3),
+        ("تحت الحراسه", 2),
     ),
     "interrogation_form": (
         ("استجواب", 4),
@@ -77,6 +93,14 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("مذكره اخلاء", 4),
         ("امر افراج", 4),
         ("بالافراج", 2),
+        ("محضر تحقيق", 4),
+        ("ضبط استماع", 4),
+        ("استماع", 2),
+        ("التحقيق", 1),
+        ("العفو", 2),
+        ("مرسوم العفو", 3),
+        ("اطلق سراح", 3),
+        ("اطلاق سراح", 3),
     ),
     "burial_list": (
         ("دفن", 2),
@@ -86,6 +110,13 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("رقم القبر", 3),
         ("تاريخ الدفن", 3),
         ("دفنهم", 3),
+        ("دفنت", 3),
+        ("اذن دفن", 4),
+        ("تصريح دفن", 4),
+        ("بدفن", 2),
+        ("قبر", 2),
+        ("قبور", 3),
+        ("المدفون", 3),
     ),
 }
 _PATTERNS = {
@@ -94,17 +125,51 @@ _PATTERNS = {
 }
 
 
+HEAD_LINES = 4  # the letterhead and title of a page
+_FUZZY_MIN = 7  # letters: shorter cues one letter off are other words too often
+
+
+def _count(norm: str, cue: str, pattern: re.Pattern[str]) -> int:
+    return min(3, len(pattern.findall(norm))) if cue in norm else 0
+
+
+def _near(lines: list[str], cue: str) -> bool:
+    """Whether a line holds ``cue`` with one letter wrong, lost or added."""
+    cutoff = 100.0 * (1 - 1 / len(cue)) - 0.5
+    return any(
+        fuzz.partial_ratio(cue, line, score_cutoff=cutoff) for line in lines if len(line) >= len(cue) - 1
+    )
+
+
+def _scores(norm: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Per type: the score of the whole page, and the same with the head's cues counted twice."""
+    lines = [line for line in norm.split("\n") if line.strip()]
+    head = "\n".join(lines[:HEAD_LINES])
+    scores, headed = {}, {}
+    for kind, patterns in _PATTERNS.items():
+        score = bonus = 0.0
+        for cue, pattern, weight in patterns:
+            count = _count(norm, cue, pattern)
+            if count:
+                score += weight * count
+                bonus += weight * min(1, _count(head, cue, pattern))
+            elif len(cue.replace(" ", "")) >= _FUZZY_MIN and _near(lines, cue):
+                score += weight
+                bonus += weight * _near(lines[:HEAD_LINES], cue)
+        scores[kind], headed[kind] = score, score + bonus
+    return scores, headed
+
+
 def classify(text: str) -> tuple[str, float]:
-    """(doc_type, confidence 0-1) of a document's text; ``other`` when no cue is strong enough."""
-    norm = text if text.isascii() else normalize_arabic(text[:20000])
-    scores = {
-        kind: sum(w * min(3, len(p.findall(norm))) for cue, p, w in patterns if cue in norm)
-        for kind, patterns in _PATTERNS.items()
-    }
+    """(doc_type, confidence 0-1) of a document's text; ``other`` when no cue is strong enough. The head
+    decides between types; it never makes a page of weak cues a record."""
+    norm = text if text.isascii() else normalize_with_offsets(text[:20000], keep_lines=True)[0]
+    plain, scores = _scores(norm)
     best = max(scores, key=lambda k: scores[k])
     total = sum(scores.values())
-    if scores[best] < 2.5:
-        return "other", round(1.0 - min(scores[best], 2.5) / 2.5 * 0.5, 2) if total else 0.5
+    if max(plain.values()) < 2.5:
+        weak = max(plain.values())
+        return "other", round(1.0 - min(weak, 2.5) / 2.5 * 0.5, 2) if total else 0.5
     margin = scores[best] / total
-    strength = min(1.0, scores[best] / 8)
+    strength = min(1.0, plain[best] / 8)
     return best, round(0.5 * margin + 0.5 * strength, 2)

@@ -39,7 +39,7 @@ from bench.heldout.model import DOC_TYPES, Page
 from bench.heldout.render import RENDER_VERSION, TYPEFACES, degrade, render, save
 from bench.heldout.score import Tally, header, row, score_page, total
 
-TUNABLE = ("dev", "dev2")  # splits that may be inspected and tuned on; heldout is reported only
+TUNABLE = ("dev", "dev2", "dev4")  # splits that may be inspected and tuned on; heldout is reported only
 GROUPS = {"both": ("heldout", "dev"), "all": ("heldout", "dev", "dev2")}
 SHARED_CACHE = Path("/work/data/heldout-cache")  # the project machine's shared cache, outside the repository
 

@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.heldout import fam_deaths, fam_dev2, fam_dev2b, fam_forms, fam_more, fam_registers
+from bench.heldout import fam_deaths, fam_dev2, fam_dev2b, fam_dev4, fam_forms, fam_more, fam_registers
 from bench.heldout.model import DOC_TYPES, Builder, Page
 from bench.heldout.render import DEGRADATIONS, TYPEFACES, degrade, render, save
 
@@ -61,8 +61,15 @@ FAMILIES: dict[str, tuple[str, Family, str]] = {
     "d2_death_ward": ("death_report", fam_dev2b.death_ward, "dev2"),
     "d2_burial_bodies": ("burial_list", fam_dev2.burial_bodies, "dev2"),
     "d2_burial_graves": ("burial_list", fam_dev2.burial_graves, "dev2"),
+    # dev4: a tunable split for the field readers (dates, IDs, document type), one family per type
+    "d4_daily_movement": ("prison_register", fam_dev4.daily_movement, "dev4"),
+    "d4_indictment": ("court_record", fam_dev4.indictment, "dev4"),
+    "d4_burial_permit": ("burial_list", fam_dev4.burial_permit, "dev4"),
+    "d4_dispatch_cable": ("transfer_list", fam_dev4.dispatch_cable, "dev4"),
+    "d4_minutes_qa": ("interrogation_form", fam_dev4.minutes_qa, "dev4"),
+    "d4_amnesty_list": ("interrogation_form", fam_dev4.amnesty_list, "dev4"),
 }
-SPLITS = ("heldout", "dev", "dev2")
+SPLITS = ("heldout", "dev", "dev2", "dev4")
 DIGITS = ("western", "eastern", "mixed")
 
 

@@ -35,6 +35,12 @@ TYPEFACES: dict[str, dict[str, str]] = {
         "furat": "/usr/share/fonts/truetype/fonts-arabeyes/ae_Furat.ttf",
         "harmattan": "/usr/share/fonts/truetype/harmattan/Harmattan-Regular.ttf",
     },
+    # dev4 (tunable): the dev faces
+    "dev4": {
+        "amiri": "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",
+        "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "kacstone": "/usr/share/fonts/truetype/kacst-one/KacstOne.ttf",
+    },
     "heldout": {
         # fonts-sil-scheherazade
         "scheherazade": "/usr/share/fonts/truetype/scheherazade/Scheherazade-Regular.ttf",
