@@ -11,7 +11,7 @@ from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
-from nlp.persons.listed import PLURAL_ROLES, Start, listed_names
+from nlp.persons.listed import PLURAL_ROLES, Start, listed_names, opener_length
 from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, places_in
 
 _TRIGGERS = {
@@ -193,7 +193,9 @@ def _list_head(toks: Sequence[Token]) -> int | None:
     if len(toks) > 3 and toks[0].norm in _NUMBERED and toks[1].norm == "رقم" and toks[2].norm.isdigit():
         q = _list_head(toks[3:])  # "القبر رقم 715: فلان أمه …": a grave or body number leads the record
         return None if q is None else q + 3
-    if not toks or not _lead(toks[0]):
+    if toks and not _lead(toks[0]):
+        return 0 if _name_led(toks) else None
+    if not toks:
         return None
     q = 1
     while q < len(toks) and toks[q].norm in _LIST_MARKS:
@@ -206,6 +208,32 @@ def _list_head(toks: Sequence[Token]) -> int | None:
         q += 1
     named = q + 1 < len(toks) and is_given(toks[q].norm) and toks[q].norm not in _TRIGGER_KEYS
     return q if named and _cued(toks[q:]) else None
+
+
+_MAX_LED = 5  # name words before the cue of a name-led record line
+_KIN_LINKS = frozenset({"بن", "ابن", "بنت"})
+_LED_MARKS = frozenset({":", "-", "،", ","})
+
+
+def _name_led(toks: Sequence[Token]) -> bool:
+    """A record line that opens with a name and goes straight on to the person's mother or birth
+    ("فلان بن فلان الفلاني: والدته فلانة، مواليد …"): a given name first, two to five words the name
+    lexicon knows (no boilerplate), then at most a mark, then a mother or birth cue."""
+    if not toks or not is_given(toks[0].norm):
+        return False
+    q = 0
+    while q < len(toks) and q <= _MAX_LED and is_word(toks[q]):
+        norm = toks[q].norm
+        if norm not in _KIN_LINKS and _is_stop(toks[q]):
+            break
+        if norm not in _KIN_LINKS and word_class(norm) != "name":
+            return False
+        q += 1
+    if q < 2 or q > _MAX_LED:
+        return False
+    while q < len(toks) and toks[q].norm in _LED_MARKS:
+        q += 1
+    return q < len(toks) and (toks[q].norm in _RECORD_CUES or _cue(toks[q].norm, _MOTHER_CUES + _BIRTH_CUES))
 
 
 def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[Start]]:
@@ -233,6 +261,8 @@ def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[St
         else:
             if tokens[i].norm in PLURAL_ROLES:
                 listed_names(tokens, i, starts, VERB)
+            elif opened := opener_length(tokens, i):
+                listed_names(tokens, i, starts, VERB, last=i + opened - 1)
         i += 1
     starts.sort()
     return tokens, starts

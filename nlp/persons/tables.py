@@ -53,6 +53,13 @@ def _mother_header(cell: Cell, kinds: list[str]) -> bool:
     )
 
 
+def _name_before_mother(labels: list[tuple[int, int, str]], a: int, b: int, tokens: Sequence[Token]) -> bool:
+    """A header cell "الموقوف / والدته" (tokens a..b): unlabelled words, then the mother's label: the
+    cell holds the name and the mother (rows "فلان الفلاني / فلانة")."""
+    inside = [(s, k) for s, _e, k in labels if a <= s < b]
+    return bool(inside) and inside[0][1] == "mother" and any(is_word(t) for t in tokens[a : inside[0][0]])
+
+
 def column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[Cell | None, list[str]]]:
     """Header columns: (header cell or None, fields in that cell, in reading order)."""
     kinds = [k for *_x, k in labels]
@@ -70,6 +77,8 @@ def column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[
         index += len(cell.tokens)
     for a, b, cell in bounds:
         fields = [k for s, _e, k in labels if a <= s < b]
+        if not has_name and _name_before_mother(labels, a, b, line.tokens):
+            fields, has_name = ["name", *fields], True
         if fields:
             out.append((cell, fields))
         elif not has_name:  # an unreadable header cell where the name label should be

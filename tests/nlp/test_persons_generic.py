@@ -1,0 +1,90 @@
+"""Generic person rules of the dev3 round: tab columns kept in place, names in name order whatever the
+column order, a "name / mother" header, lists opened without a role word, name-led record lines, and a
+person named twice completed rather than doubled. Each case failed before these rules."""
+
+from __future__ import annotations
+
+from athar.records import Person
+from nlp.analyze import analyze_text, load_settings, prepare
+from nlp.layout import TAB_COLUMN, lines_from_text
+
+
+def _persons(text: str) -> dict[str, Person]:
+    return {p.name: p for p in analyze_text(text).persons}
+
+
+def test_an_empty_tab_cell_keeps_the_columns_after_it_in_place() -> None:
+    lines = lines_from_text(prepare("أ\tب\tج\nس\t\tع\n", load_settings()))
+    head, row = lines
+    assert [c.x1 for c in row.cells] == [head.cells[0].x1, head.cells[2].x1]
+    assert head.cells[0].x1 - head.cells[1].x1 == TAB_COLUMN
+
+
+REGISTER = """قائمة بأسماء الموقوفين
+الرقم\tالشهرة\tالاسم\tاسم الأب\tاسم الأم\tمكان الولادة\tسنة الولادة\tملاحظات
+1\tشعبان\tنبيل\tمنذر\tفاطمة\tدمشق\t1975\t
+2\tالحكيم\tجمال\tعبد العزيز\tهند\tحمص\t1990\tقيد التحقيق
+"""
+
+
+def test_a_family_name_column_first_gives_the_name_in_name_order() -> None:
+    persons = _persons(REGISTER)
+    assert "نبيل منذر شعبان" in persons and "جمال عبد العزيز الحكيم" in persons
+    assert persons["نبيل منذر شعبان"].mother == "فاطمة"
+    assert persons["نبيل منذر شعبان"].birth_date == "1975"
+
+
+COMPACT = """سجل التوقيف اليومي
+تسلسل\tالموقوف / والدته\tالولادة\tتاريخ التوقيف
+1\tعبد القادر بن راتب التدمري / سناء\tمواليد حمص 1982\t15 أيلول 2015
+2\tغياث وليد شحادة / مفيدة\tمواليد 1961\t2015/06/06
+"""
+
+
+def test_a_name_and_mother_header_cell_reads_name_and_mother() -> None:
+    persons = _persons(COMPACT)
+    assert persons["عبد القادر بن راتب التدمري"].mother == "سناء"
+    assert persons["غياث وليد شحادة"].mother == "مفيدة"
+
+
+BIHAQ = """محكمة قضايا الإرهاب
+أصدرت المحكمة حكمها بحق كل من: محمود ابن صهيب النجار والدته سهيلة تولد 1981، وغسان بن علي الزبداني \
+والدته هدى مواليد السويداء 1994، الموقوفين في سجن تدمر العسكري.
+"""
+
+
+def test_a_list_opened_by_kul_man_reads_every_name_with_its_mother() -> None:
+    persons = _persons(BIHAQ)
+    assert persons["محمود ابن صهيب النجار"].mother == "سهيلة"
+    assert persons["غسان بن علي الزبداني"].mother == "هدى"
+    assert persons["غسان بن علي الزبداني"].birth_date == "1994"
+
+
+NOT_A_LIST = """وزارة العدل
+صدر القرار بحق كل من يخالف أحكام هذا القانون وفق الأصول.
+"""
+
+
+def test_a_list_opener_before_no_given_name_reads_no_one() -> None:
+    assert analyze_text(NOT_A_LIST).persons == ()
+
+
+FIELD = """محكمة الميدان العسكرية
+نظرت المحكمة في ملف الموقوفين لدى الفرع 227 وهم: فايز كمال السليمان، أيهم مهند الطباع.
+فايز كمال السليمان: والدته ليلى، تهريب مواد طبية.
+أيهم مهند الطباع: والدته روعة، مواليد 1994، التواصل مع جهات معادية.
+"""
+
+
+def test_name_led_lines_complete_the_persons_listed_before() -> None:
+    found = analyze_text(FIELD).persons
+    names = [p.name for p in found]
+    assert sorted(names) == sorted(["فايز كمال السليمان", "أيهم مهند الطباع"])
+    by = {p.name: p for p in found}
+    assert by["فايز كمال السليمان"].mother == "ليلى"
+    assert by["أيهم مهند الطباع"].birth_date == "1994"
+
+
+def test_a_line_led_by_boilerplate_words_is_no_record() -> None:
+    text = "قرار المحكمة: والدته غير معروفة\n"
+    assert analyze_text(text).persons == ()
