@@ -178,8 +178,6 @@ def finish(draft: Draft, page: Page, page_no: int) -> Person | None:
     full = page.cut(name_tokens) or ""
     if first and (draft.first or draft.father or draft.family):  # parts read from columns of their own
         full = _in_name_order(page, (first, father, grandfather, family)) or full
-    elif len(units) == 2 and father and not family:  # "given family" in one column, the father apart
-        full = _in_name_order(page, (units[0], father, units[1])) or full
     if len([t for t in name_tokens if is_word(t)]) < 2:
         return None  # a single word is too weak to be a person record
     spans = [t for t in draft.tokens + name_tokens if t.end > t.start]

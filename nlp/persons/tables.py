@@ -53,11 +53,18 @@ def _mother_header(cell: Cell, kinds: list[str]) -> bool:
     )
 
 
-def _name_before_mother(labels: list[tuple[int, int, str]], a: int, b: int, tokens: Sequence[Token]) -> bool:
-    """A header cell "الموقوف / والدته" (tokens a..b): unlabelled words, then the mother's label: the
-    cell holds the name and the mother (rows "فلان الفلاني / فلانة")."""
-    inside = [(s, k) for s, _e, k in labels if a <= s < b]
-    return bool(inside) and inside[0][1] == "mother" and any(is_word(t) for t in tokens[a : inside[0][0]])
+def _name_before_mother(
+    labels: list[tuple[int, int, str]], a: int, b: int, tokens: Sequence[Token]
+) -> int | None:
+    """A header cell "الموقوف / والدته" (tokens a..b, perhaps after a serial's label run into it): unlabelled
+    words right before the mother's label mean the cell holds the name and the mother (rows "فلان الفلاني
+    / فلانة"). Returns the position among the cell's fields where "name" goes, or None."""
+    inside = [(s, e, k) for s, e, k in labels if a <= s < b]
+    for pos, (s, _e, k) in enumerate(inside):
+        if k == "mother":
+            since = inside[pos - 1][1] if pos else a
+            return pos if any(is_word(t) for t in tokens[since:s]) else None
+    return None
 
 
 def column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[Cell | None, list[str]]]:
@@ -77,8 +84,9 @@ def column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[
         index += len(cell.tokens)
     for a, b, cell in bounds:
         fields = [k for s, _e, k in labels if a <= s < b]
-        if not has_name and _name_before_mother(labels, a, b, line.tokens):
-            fields, has_name = ["name", *fields], True
+        at = None if has_name else _name_before_mother(labels, a, b, line.tokens)
+        if at is not None:
+            fields, has_name = [*fields[:at], "name", *fields[at:]], True
         if fields:
             out.append((cell, fields))
         elif not has_name:  # an unreadable header cell where the name label should be

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from athar.records import Person
 from nlp.analyze import analyze_text, load_settings, prepare
-from nlp.layout import TAB_COLUMN, lines_from_text
+from nlp.layout import TAB_COLUMN, Cell, Token, lines_from_text
+from nlp.persons.rows import _slashed, _split_spanning
 
 
 def _persons(text: str) -> dict[str, Person]:
@@ -88,3 +89,30 @@ def test_name_led_lines_complete_the_persons_listed_before() -> None:
 def test_a_line_led_by_boilerplate_words_is_no_record() -> None:
     text = "قرار المحكمة: والدته غير معروفة\n"
     assert analyze_text(text).persons == ()
+
+
+def _cell(words: list[tuple[str, int, int]]) -> Cell:
+    toks = tuple(Token(w, 0, 0, x0, x1) for w, x0, x1 in words)
+    return Cell(toks, min(t.x0 for t in toks), max(t.x1 for t in toks))
+
+
+def _head(label: str, x0: int, x1: int) -> Cell:
+    return Cell((Token(label, 0, 0, x0, x1),), x0, x1)
+
+
+def test_a_row_cell_over_two_columns_is_cut_at_a_rule_glyph_not_at_its_widest_gap() -> None:
+    heads = [_head("الاسم", 1700, 2200), _head("الولاده", 1300, 1550)]
+    cell = _cell([("عبد", 2126, 2180), ("اللطيف", 1997, 2109), ("منذر", 1853, 1925), ("/", 1652, 1658),
+                  ("امنه", 1566, 1630), ("|", 1549, 1561), ("مواليد", 1449, 1541),
+                  ("1954", 1359, 1431)])  # fmt: skip
+    parts = _split_spanning(cell, heads)
+    assert [t.norm for t in parts[-1].tokens] == ["مواليد", "1954"]
+
+
+def test_a_slash_cell_is_name_and_mother_only_when_names_stand_on_both_sides() -> None:
+    assert _slashed(_cell([("حسن", 900, 950), ("مهند", 800, 880), ("زيدان", 700, 780), ("/", 690, 695),
+                           ("حياه", 600, 680)]))  # fmt: skip
+    assert not _slashed(_cell([("اذار", 900, 950), ("/", 890, 895), ("مارس", 800, 880), ("2012", 700, 780)]))
+    assert not _slashed(
+        _cell([("كانون", 900, 950), ("الثاني", 800, 880), ("/", 790, 795), ("يناير", 700, 780)])
+    )
