@@ -97,11 +97,11 @@ def find_persons(
     cut = Page(text)
     tables = find_tables(lines)
     table_lines = {h for h, _r in tables} | {r for _h, rows in tables for r in rows}
-    headerless = headerless_tables(lines, table_lines)
+    labelled, used = read_labelled(lines, table_lines)  # labelled fields are no headerless table's rows
+    headerless = headerless_tables(lines, table_lines | used)
     table_lines |= {r for rows in headerless for r in rows}
     ctx = page_context(lines, table_lines, doc_type)
     drafts = _table_drafts(lines, tables, ctx) + _headerless_drafts(lines, headerless, ctx)
-    labelled, used = read_labelled(lines, table_lines)
     for draft in labelled:
         doc_events(draft, ctx)
     drafts.extend(labelled)

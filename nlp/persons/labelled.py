@@ -25,6 +25,16 @@ def _line_labels(toks: list[Token]) -> list[tuple[int, int, str]]:
     return labels
 
 
+_OTHER_LABEL_WORDS = 3  # words of a label the lexicon does not hold ("القبر: ٨٩٢", "رقم الملف: …")
+
+
+def _other_pair_first(toks: Sequence[Token], first: int) -> bool:
+    """The line opens with a field of another kind ("القبر: ٨٩٢  المدفون: فلان  والدته: فلانة"): a colon
+    among its first words, and only a short value between it and the first person label."""
+    colon = next((q for q, t in enumerate(toks[: _OTHER_LABEL_WORDS + 1]) if t.norm == ":"), None)
+    return colon is not None and 0 < first - colon - 1 <= _OTHER_LABEL_WORDS
+
+
 def read_labelled(lines: Sequence[Line], skip: set[int]) -> tuple[list[Draft], set[int]]:
     """Persons of ``الاسم: …`` blocks, and the lines they used."""
     drafts: list[Draft] = []
@@ -35,7 +45,7 @@ def read_labelled(lines: Sequence[Line], skip: set[int]) -> tuple[list[Draft], s
             continue
         toks = list(line.tokens)
         labels = _line_labels(toks)
-        if not labels or labels[0][0] > 1:
+        if not labels or (labels[0][0] > 1 and not _other_pair_first(toks, labels[0][0])):
             continue
         if current is None and all(kind not in PERSON_FIELDS for _s, _e, kind in labels):
             continue  # only numbers' labels (القبر رقم 715: فلان أمه …): a list line's lead, for prose

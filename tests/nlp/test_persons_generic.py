@@ -116,3 +116,18 @@ def test_a_slash_cell_is_name_and_mother_only_when_names_stand_on_both_sides() -
     assert not _slashed(
         _cell([("كانون", 900, 950), ("الثاني", 800, 880), ("/", 790, 795), ("يناير", 700, 780)])
     )
+
+
+GRAVES = """دفتر القبور - مقبرة نجها
+القبر: 892\tالمدفون: عبد السلام حسن سلامة\tوالدته: ياسمين الكردي
+رقم الجثة: 8390\tتاريخ الدفن: 22/11/2014\tالولادة: 1959
+القبر: 1680\tالمدفون: ممدوح عبد السلام حمادة\tوالدته: أمل المحمد
+رقم الجثة: 3451\tتاريخ الدفن: 24-10-2019\tالولادة: 1953
+"""
+
+
+def test_labelled_fields_after_a_field_of_another_kind_make_one_person_each() -> None:
+    persons = _persons(GRAVES)
+    assert set(persons) == {"عبد السلام حسن سلامة", "ممدوح عبد السلام حمادة"}
+    assert persons["ممدوح عبد السلام حمادة"].mother == "أمل المحمد"
+    assert persons["عبد السلام حسن سلامة"].birth_date == "1959"
