@@ -27,9 +27,13 @@ _LIST_ENDS = frozenset(
 
 # words that open a list of persons without naming their role ("بحق كل من: فلان وفلان", "ضد: فلان",
 # "الموقوفين … وهم: فلان، فلان", "التالية أسماؤهم: …"); the role comes from the document
-LIST_OPENERS: dict[tuple[str, ...], None] = {
+LIST_OPENERS: dict[tuple[str, ...], str | None] = {
     ("كل", "من"): None, ("وهم",): None, ("هم",): None, ("ضد",): None, ("اسماؤهم",): None,
-    ("اسماوهم",): None,
+    ("اسماوهم",): None, ("المحكوم", "عليهم"): "defendant", ("المدعي", "عليهم"): "defendant",
+    ("المشتكي", "عليهم"): "defendant", ("الاظناء",): "defendant",
+    # a sentence's verbal noun before the names it falls on (حكمت المحكمة بإعدام فلان وفلان)
+    ("باعدام",): "defendant", ("اعدام",): "defendant", ("بتجريم",): "defendant", ("تجريم",): "defendant",
+    ("بادانه",): "defendant", ("ادانه",): "defendant", ("بحبس",): "defendant", ("بسجن",): "defendant",
 }  # fmt: skip
 
 
@@ -51,6 +55,7 @@ def listed_names(
     role = PLURAL_ROLES.get(tokens[i].norm)
     women = tokens[i].norm.endswith("ات")
     if last is not None:
+        role = LIST_OPENERS.get(tuple(t.norm for t in tokens[i : last + 1]))
         i = last
     taken = {e for _s, e, *_rest in starts}
     j = i + 1

@@ -12,7 +12,7 @@ from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
 from nlp.persons.listed import PLURAL_ROLES, Start, listed_names, opener_length
-from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, places_in
+from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, name_units, places_in
 
 _TRIGGERS = {
     ("المدعو",): None,
@@ -32,6 +32,14 @@ _TRIGGERS = {
     ("الشهيد",): "death",
     ("المتهمه",): None,
     ("المدعي", "عليه"): None,
+    ("المدعي", "عليها"): None,
+    ("المحكوم", "عليه"): None,
+    ("المحكوم", "عليها"): None,
+    ("المحكومه", "عليها"): None,
+    ("المشتكي", "عليه"): None,
+    ("المشتكي", "عليها"): None,
+    ("الظنين",): None,
+    ("الظنينه",): None,
     ("المتوفي",): "death",
     ("المتوفاه",): "death",
 }
@@ -153,7 +161,8 @@ def _continues(tokens: Sequence[Token], at: int, limit: int) -> bool:
 _TRIGGER_ROLES = {
     "الموقوف": "detainee", "الموقوفه": "detainee", "المعتقل": "detainee", "المعتقله": "detainee",
     "السجين": "detainee", "توقيف": "detainee", "اعتقال": "detainee", "المتهم": "defendant",
-    "المتهمه": "defendant", "المحكوم": "defendant", "عليه": "defendant", "المرحوم": "deceased",
+    "المتهمه": "defendant", "المحكوم": "defendant", "عليه": "defendant", "عليها": "defendant",
+    "الظنين": "defendant", "الظنينه": "defendant", "المرحوم": "deceased",
     "الشهيد": "deceased", "المتوفي": "deceased", "المتوفاه": "deceased", "الشاهد": "witness",
 }  # fmt: skip
 _SERIAL = re.compile(r"\d{1,3}")
@@ -252,8 +261,15 @@ def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[St
             starts.append((at, at + q, None, at + len(toks), None))
     i = 0
     while i < len(tokens):
+        opened = opener_length(tokens, i)
+        if opened == 2:  # "المحكوم عليهم": a plural opener before the singular trigger it starts with
+            listed_names(tokens, i, starts, VERB, last=i + 1)
+            i += 2
+            continue
         for n in (2, 1):
             key = tuple(t.norm for t in tokens[i : i + n])
+            if n == 1 and key and key[0][:1] == "و" and (key[0][1:],) in _TRIGGERS:
+                key = (key[0][1:],)  # "والمتهم فلان": the next person of a sentence
             if len(key) == n and key in _TRIGGERS:
                 starts.append((i, i + n, _TRIGGERS[key], len(tokens), None))
                 i += n - 1
@@ -261,7 +277,7 @@ def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[St
         else:
             if tokens[i].norm in PLURAL_ROLES:
                 listed_names(tokens, i, starts, VERB)
-            elif opened := opener_length(tokens, i):
+            elif opened:
                 listed_names(tokens, i, starts, VERB, last=i + opened - 1)
         i += 1
     starts.sort()
@@ -335,6 +351,7 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
         if trigger_event is None and listed is None and e > s and draft.birth_date is None:
             _list_year([*tokens[s:e], *rest], draft)  # a list line: "١. فلان (فاطمة) ١٩٨٣"
         _slash_mother(rest, draft)
+        _kin_formula(rest, draft)
         _prose_event(tokens, s, rest, trigger_event, draft)
         drafts.append(draft)
     return drafts
@@ -347,6 +364,28 @@ def _list_year(line: Sequence[Token], draft: Draft) -> None:
         k, year = found
         draft.birth_date = year
         draft.year_tokens.append((line[k], line[k], year))
+
+
+def _kin_formula(rest: Sequence[Token], draft: Draft) -> None:
+    """The civil-registry formula after a name: "فلان الفلاني ابن أحمد وفاطمة" (son of his father and
+    his mother): the word after ابن/بن/بنت is the father, a female given name joined by و the mother."""
+    if len(rest) < 3 or rest[0].norm not in _KIN_LINKS or not is_word(rest[1]):
+        return
+    units = name_units([t for t in rest[1:4] if is_word(t)])
+    if not units or word_class(units[0][0].norm) != "name":
+        return
+    father = units[0]
+    after = rest[1 + len(father)] if 1 + len(father) < len(rest) else None
+    if after is None or not after.norm.startswith("و") or not is_female(after.norm[1:]):
+        return
+    if not draft.father:
+        assign(draft, "father", father)
+    if not draft.mother:
+        assign(
+            draft,
+            "mother",
+            [Token(after.norm[1:], min(after.start + 1, after.end), after.end, after.x0, after.x1)],
+        )
 
 
 def _slash_mother(rest: Sequence[Token], draft: Draft) -> None:

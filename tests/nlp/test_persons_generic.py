@@ -131,3 +131,37 @@ def test_labelled_fields_after_a_field_of_another_kind_make_one_person_each() ->
     assert set(persons) == {"عبد السلام حسن سلامة", "ممدوح عبد السلام حمادة"}
     assert persons["ممدوح عبد السلام حمادة"].mother == "أمل المحمد"
     assert persons["عبد السلام حسن سلامة"].birth_date == "1959"
+
+
+COURT = "محكمة الجنايات بدمشق\nالقرار رقم 12 لعام 2014\n"
+
+
+def _court(line: str) -> dict[str, Person]:
+    return _persons(COURT + line + "\n")
+
+
+def test_the_sentenced_and_the_accused_of_lesser_courts_are_defendants() -> None:
+    one = _court("المحكوم عليه: محمد بن أحمد العلي والدته فاطمة تولد حمص 1980")
+    assert one["محمد بن أحمد العلي"].mother == "فاطمة"
+    assert one["محمد بن أحمد العلي"].role == "defendant"
+    assert "خالد عمر الحسن" in _court("الظنين خالد عمر الحسن والدته سعاد")
+    many = _court("حكمت المحكمة على المحكوم عليهم: محمد أحمد العلي وخالد عمر الحسن بالسجن")
+    assert set(many) == {"محمد أحمد العلي", "خالد عمر الحسن"}
+
+
+def test_names_after_a_sentences_verbal_noun_are_read_and_other_nouns_are_not() -> None:
+    found = _court("حكمت المحكمة بإعدام خالد عمر الحسن ومحمد أحمد العلي شنقاً")
+    assert set(found) == {"خالد عمر الحسن", "محمد أحمد العلي"}
+    assert _court("صدر القرار بإعدام المجرمين حسب الأصول") == {}
+
+
+def test_the_civil_registry_formula_gives_father_and_mother() -> None:
+    found = _court("الموقوف محمد العلي ابن أحمد وفاطمة تولد 1985 دمشق")
+    assert found["محمد العلي"].mother == "فاطمة"
+    assert found["محمد العلي"].father == "أحمد"
+    assert found["محمد العلي"].birth_date == "1985"
+
+
+def test_a_trigger_joined_by_wa_starts_the_next_person() -> None:
+    found = _court("المتهم خالد الحسن بن عبد الله والمتهم محمد العلي")
+    assert set(found) == {"خالد الحسن", "محمد العلي"}
