@@ -17,8 +17,23 @@ _SERIAL = re.compile(r"\d{1,3}")
 PLURAL_ROLES = {
     "المتهمين": "defendant", "المتهمون": "defendant", "المتهمان": "defendant", "المتهمات": "defendant",
     "الموقوفين": "detainee", "الموقوفون": "detainee", "الموقوفان": "detainee", "المعتقلين": "detainee",
-    "المحكومين": "defendant", "المتوفين": "deceased",
+    "المحكومين": "defendant", "المتوفين": "deceased", "المتوفون": "deceased", "المدفونين": "deceased",
+    "الموتي": "deceased", "المعتقلون": "detainee", "السجناء": "detainee", "النزلاء": "detainee",
+    "المحكومون": "defendant",
 }  # fmt: skip
+
+
+def plural_role(norm: str) -> tuple[bool, str | None]:
+    """Whether ``norm`` is a plural trigger, also behind a clitic (للمتوفين، والموقوفين، بالمتهمين), and
+    its role."""
+    for clitic in ("لل", "وال", "بال", "ولل"):
+        if norm.startswith(clitic) and len(norm) > len(clitic) + 2:
+            bare = "ال" + norm[len(clitic) :]
+            if bare in PLURAL_ROLES:
+                return True, PLURAL_ROLES[bare]
+    return norm in PLURAL_ROLES, PLURAL_ROLES.get(norm)
+
+
 _LIST_WINDOW = 80  # tokens after a plural trigger searched for listed names
 _LIST_ENDS = frozenset(
     str.split("بالاعدام بالسجن بالاشغال بجرم بتهمه قد لقيامهم وذلك بما وفق لانهم بعقوبه بالحبس حكمت")
@@ -52,7 +67,7 @@ def listed_names(
     after it, the others after و, a comma or a serial); a و glued to a given name ("وعمر") is split off
     its token so the name starts at the given name. Brackets and colons are no separators: they hold
     mothers. ``last``: the trigger is a list opener ending there (no role of its own)."""
-    role = PLURAL_ROLES.get(tokens[i].norm)
+    role = plural_role(tokens[i].norm)[1]
     women = tokens[i].norm.endswith("ات")
     if last is not None:
         role = LIST_OPENERS.get(tuple(t.norm for t in tokens[i : last + 1]))

@@ -11,7 +11,8 @@ from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
-from nlp.persons.listed import PLURAL_ROLES, Start, listed_names, opener_length
+from nlp.persons.listed import Start, listed_names, opener_length, plural_role
+from nlp.persons.numbered import numbered_starts
 from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, name_units, places_in
 
 _TRIGGERS = {
@@ -259,6 +260,9 @@ def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[St
         q = _list_head(toks)
         if q is not None:
             starts.append((at, at + q, None, at + len(toks), None))
+        for n in numbered_starts(toks):
+            if n != q:
+                starts.append((at + n, at + n, None, at + len(toks), None))
     i = 0
     while i < len(tokens):
         opened = opener_length(tokens, i)
@@ -275,7 +279,7 @@ def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[St
                 i += n - 1
                 break
         else:
-            if tokens[i].norm in PLURAL_ROLES:
+            if plural_role(tokens[i].norm)[0]:
                 listed_names(tokens, i, starts, VERB)
             elif opened:
                 listed_names(tokens, i, starts, VERB, last=i + opened - 1)

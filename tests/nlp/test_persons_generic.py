@@ -165,3 +165,29 @@ def test_the_civil_registry_formula_gives_father_and_mother() -> None:
 def test_a_trigger_joined_by_wa_starts_the_next_person() -> None:
     found = _court("المتهم خالد الحسن بن عبد الله والمتهم محمد العلي")
     assert set(found) == {"خالد الحسن", "محمد العلي"}
+
+
+CEMETERY = "مقبرة نجها\nسجل الدفن\n"
+
+
+def _cemetery(line: str) -> dict[str, Person]:
+    return _persons(CEMETERY + line + "\n")
+
+
+def test_graves_numbered_before_their_names_are_persons_several_to_a_line() -> None:
+    found = _cemetery("القبر 12 خالد عمر الحسن - القبر 13 محمد أحمد العلي")
+    assert set(found) == {"خالد عمر الحسن", "محمد أحمد العلي"}
+    assert set(_cemetery("مقسم 4 / صف 2 / قبر 7 : خالد عمر الحسن")) == {"خالد عمر الحسن"}
+    assert _cemetery("القبر 12 جثة مجهولة الهوية") == {}
+
+
+def test_a_plural_trigger_behind_a_clitic_opens_a_list() -> None:
+    found = _cemetery("تم دفن الجثث العائدة للمتوفين: خالد عمر الحسن، محمد أحمد العلي، فادي سمير النجار")
+    assert set(found) == {"خالد عمر الحسن", "محمد أحمد العلي", "فادي سمير النجار"}
+
+
+def test_a_position_with_a_colon_names_an_official() -> None:
+    found = _cemetery("حارس المقبرة: خالد عمر الحسن")
+    assert found["خالد عمر الحسن"].role == "official"
+    grid = _cemetery("أمين المقبرة\tمسؤول الدفن\nخالد عمر الحسن\tمحمد أحمد العلي")
+    assert {p.role for p in grid.values()} == {"official"} and len(grid) == 2
