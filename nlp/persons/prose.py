@@ -305,13 +305,32 @@ def name_after(tokens: Sequence[Token], j: int, limit: int) -> list[Token]:
             name += [tokens[j], tokens[j + 1]]
             j += 2
             continue
-        if _is_stop(tokens[j]) or word_class(norm) == "stop":
+        if (
+            _is_stop(tokens[j])
+            or word_class(norm) == "stop"
+            or _prose_resumes(tokens, j, limit, name[titled:])
+        ):
             break
         name.append(tokens[j])
         j += 1
         if _family_end(name, titled):
             break  # the family name (الحلبي، الخطيب) is the last word of a name
     return name
+
+
+_PROSE_WORD = 3  # letters of a word that can tell prose from a name
+
+
+def _prose_resumes(tokens: Sequence[Token], j: int, limit: int, name: Sequence[Token]) -> bool:
+    """After two name words or more, two words in a row that the name lexicon does not know: the
+    sentence goes on ("فلان الفلاني اعترف بما نسب إليه", "… بالاعتقال المؤقت"). One unknown word alone
+    stays: it may be a family name the lexicon lacks, or a misread one."""
+    if len(name) < 2 or j + 1 >= limit or not is_word(tokens[j + 1]):
+        return False
+    here, nxt = tokens[j], tokens[j + 1]
+    if min(len(here.norm), len(nxt.norm)) < _PROSE_WORD or _is_stop(nxt):
+        return False  # OCR crumbs of one or two letters say nothing
+    return word_class(here.norm) == "unknown" and word_class(nxt.norm) == "unknown"
 
 
 _UNIT_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت"})

@@ -191,3 +191,13 @@ def test_a_position_with_a_colon_names_an_official() -> None:
     assert found["خالد عمر الحسن"].role == "official"
     grid = _cemetery("أمين المقبرة\tمسؤول الدفن\nخالد عمر الحسن\tمحمد أحمد العلي")
     assert {p.role for p in grid.values()} == {"official"} and len(grid) == 2
+
+
+def test_a_prose_name_ends_where_two_unknown_words_resume_the_sentence() -> None:
+    assert set(_court("وحيث أن المتهم زهير نذير بكور اعترف بما نسب إليه")) == {"زهير نذير بكور"}
+    assert set(_court("حكمت المحكمة على المتهم كمال عصام عبد الواحد بالاعتقال المؤقت")) == {
+        "كمال عصام عبد الواحد"
+    }
+    # one word the lexicon lacks before a cue stays in the name (a family name it does not hold)
+    kept = _court("يخلى سبيل الموقوف عبد المجيد ابن شادي خربوطلي والدته هدى العطار")
+    assert set(kept) == {"عبد المجيد ابن شادي خربوطلي"}
