@@ -224,3 +224,47 @@ def reg_compact(b: Builder) -> str:
     b.line("يحال الموقوفون إلى التحقيق حسب الأصول.", "right")
     b.signs(["ضابط المناوبة", b.official(OFFICIAL_TITLES, facility=fac_l)])
     return style
+
+
+def reg_card_pairs(b: Builder) -> str:
+    """Detainee cards printed two to a row: each card a block of labelled fields (name, mother, birth,
+    file number, ward), the two cards' fields side by side on the same lines."""
+    r = b.rng
+    style = r.choice(("pairs", "pairs_rule"))
+    fac, fac_l = b.facility(pools.PRISONS + pools.BRANCHES)
+    b.line(f"{fac} - قسم الذاتية", "right")
+    b.line("بطاقات الموقوفين", "center", 1.1)
+    subs = [person(b, "detainee", fac_l, link=r.choice(("", "", "بن")), place=r.random() < 0.5)
+            for _ in range(2 * r.randint(1, 3))]  # fmt: skip
+    for a, c in zip(subs[::2], subs[1::2], strict=True):
+        born_a, born_c = f"{a.place or ''} {a.year}".strip(), f"{c.place or ''} {c.year}".strip()
+        files = b.num(r.randint(100, 9999)), b.num(r.randint(100, 9999))
+        rows = [[("الاسم:", a.written), ("الاسم:", c.written)],
+                [("والدته:", a.mother or ""), ("والدته:", c.mother or "")],
+                [("التولد:", born_a), ("التولد:", born_c)],
+                [("رقم الإضبارة:", files[0]), ("رقم الإضبارة:", files[1])]]  # fmt: skip
+        b.pairs(rows)
+        if style == "pairs_rule":
+            b.gap(0.5)
+    b.signs(["رئيس قسم الذاتية", b.official(OFFICIAL_TITLES, facility=fac_l)])
+    return style
+
+
+def reg_ledger_lines(b: Builder) -> str:
+    """An intake ledger kept as lines: 'قيد رقم N - فلان الفلاني - أمه فلانة - تولد ... - أودع بتاريخ …',
+    a remark line under some entries."""
+    r = b.rng
+    style = r.choice(("dash", "comma"))
+    fac, fac_l = b.facility(pools.PRISONS)
+    b.line(f"دفتر الإيداع - {b.mention_facility(fac, fac_l)}", "center", 1.1)
+    b.line(f"الصفحة {b.num(r.randint(1, 300))}", "left")
+    sep = " - " if style == "dash" else "، "
+    for _ in range(r.randint(4, 7)):
+        s = person(b, "detainee", fac_l, link=r.choice(("", "ابن")), place=r.random() < 0.4)
+        born = f"تولد {s.place} {s.year}" if s.place else f"تولد {s.year}"
+        b.line(sep.join([f"قيد رقم {b.num(r.randint(1, 9999))}", s.written, f"أمه {s.mother}", born,
+                         f"أودع بتاريخ {b.date()}"]), "right")  # fmt: skip
+        if r.random() < 0.3:
+            b.line(f"ملاحظة: {r.choice(('نقل إلى المشفى', 'ممنوع من الزيارة', 'بانتظار المحاكمة'))}", "right")
+    b.signs(["أمين السجل", b.official(OFFICIAL_TITLES, facility=fac_l)])
+    return style

@@ -69,6 +69,8 @@ FAMILIES: dict[str, tuple[str, Family, str]] = {
     "d3_death_list": ("death_report", fam_dev3.death_list, "dev3"),
     "d3_reg_family_first": ("prison_register", fam_dev3.reg_family_first, "dev3"),
     "d3_reg_compact": ("prison_register", fam_dev3.reg_compact, "dev3"),
+    "d3_reg_card_pairs": ("prison_register", fam_dev3.reg_card_pairs, "dev3"),
+    "d3_reg_ledger_lines": ("prison_register", fam_dev3.reg_ledger_lines, "dev3"),
 }
 SPLITS = ("heldout", "dev", "dev2", "dev3")
 DIGITS = ("western", "eastern", "mixed")

@@ -1,7 +1,8 @@
-"""Records led by the numbers of a grave, a plot or a body: "مقسم 4 / صف 2 / قبر 7: فلان الفلاني",
-"القبر 12 فلان الفلاني - القبر 13 فلان الفلاني". Cemetery ledgers and plot maps name their dead this way,
-often several to a line. A record starts where such a lead (numbering words, numbers and marks, with one
-number at least) is followed by a name the lexicon knows: a given name first, every word a name word."""
+"""Records led by the numbers of a grave, a plot, a body or a ledger entry ("مقسم 4 / صف 2 / قبر 7:
+فلان الفلاني", "القبر 12 فلان - القبر 13 فلان", "قيد رقم 207 - فلان الفلاني - أمه …"). Cemetery
+ledgers, plot maps and intake ledgers name persons this way, often several to a line. A record starts
+where such a lead (numbering words, numbers and marks, one number at least) is followed by a name the
+lexicon knows: a given name first, every word a name word."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from nlp.layout import Token
 from nlp.persons.lexicon import is_given, word_class
 from nlp.persons.words import is_word
 
-# words that number a grave, a plot or a body (normalised)
+# words that number a grave, a plot, a body or an entry (normalised)
 PLOT_WORDS = frozenset(
     {"القبر", "قبر", "رقم", "الجثه", "جثه", "البراد", "براد", "الضريح", "مقسم", "المقسم", "صف", "الصف",
-     "قطعه", "القطعه", "المربع", "مربع", "القطاع", "قطاع", "الحفره", "حفره", "الشاهده", "شاهده"}
+     "قطعه", "القطعه", "المربع", "مربع", "القطاع", "قطاع", "الحفره", "حفره", "الشاهده", "شاهده",
+     # entry numbers of ledgers and files: "قيد رقم 207 - فلان …", "إضبارة 55: فلان …"
+     "قيد", "القيد", "اضباره", "الاضباره", "ملف", "الملف", "تسلسل", "التسلسل"}
 )  # fmt: skip
 _MARKS = frozenset({":", "-", "/", "،", ",", "(", ")", "|", "."})
 _KIN = frozenset({"بن", "ابن", "بنت"})

@@ -45,6 +45,7 @@ _TRIGGERS = {
     ("المتوفاه",): "death",
 }
 _STOPS = {
+    "و",  # a conjunction split off the next given name (وغسان): never part of a name
     "والدته",
     "امه",
     "واسم",

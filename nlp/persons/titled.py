@@ -16,6 +16,7 @@ from nlp.persons.prose import name_after
 
 # a titled name needs this many words the lexicon knows, besides passing the name check when finished
 MIN_KNOWN = 1
+MIN_KNOWN_UNTITLED = 2  # after a title that gives no role, a name needs two words the lexicon knows
 MAX_NAME_WORDS = 6
 _AFTER_POSITION = frozenset({":", "-", "："})  # marks between a position and the name it labels
 
@@ -82,6 +83,8 @@ def _titled_in(toks: Sequence[Token], starts: frozenset[str]) -> list[Draft]:
         name = name_after(toks, at, len(toks))
         cut = next((q for q in range(2, len(name)) if sum(role_length(name[q:])[:2])), None)
         name = name[:cut] if cut is not None else name  # the next signature's cue or title ends this name
+        if not role and n and _known(name) >= MIN_KNOWN_UNTITLED:
+            role = "other"  # a title without a role (السيد، المحامي، الأستاذ) before a name the lexicon knows
         if role and _known(name) >= MIN_KNOWN:
             draft = Draft(reader="titled", role=role, title=list(toks[i + c : i + c + n]))
             assign(draft, "name", name)

@@ -201,3 +201,22 @@ def test_a_prose_name_ends_where_two_unknown_words_resume_the_sentence() -> None
     # one word the lexicon lacks before a cue stays in the name (a family name it does not hold)
     kept = _court("يخلى سبيل الموقوف عبد المجيد ابن شادي خربوطلي والدته هدى العطار")
     assert set(kept) == {"عبد المجيد ابن شادي خربوطلي"}
+
+
+CARDS = """بطاقات الموقوفين
+الاسم: منذر يمان الحكيم\tالاسم: أبو بكر طارق الأتاسي
+والدته: غادة\tوالدته: ديمة
+التولد: دوما 1999\tالتولد: 1984
+"""
+
+
+def test_cards_side_by_side_give_each_person_its_own_fields() -> None:
+    persons = _persons(CARDS)
+    assert persons["منذر يمان الحكيم"].mother == "غادة"
+    assert persons["أبو بكر طارق الأتاسي"].mother == "ديمة"
+    assert persons["أبو بكر طارق الأتاسي"].birth_date == "1984"
+
+
+def test_a_ledger_entry_number_leads_a_record() -> None:
+    found = _persons("دفتر الإيداع\nقيد رقم 2077 - أنس ماهر الأحمد - أمه نجوى - تولد 1958\n")
+    assert found["أنس ماهر الأحمد"].mother == "نجوى"
