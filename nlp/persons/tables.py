@@ -84,9 +84,9 @@ def column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[
         index += len(cell.tokens)
     for a, b, cell in bounds:
         fields = [k for s, _e, k in labels if a <= s < b]
-        at = None if has_name else _name_before_mother(labels, a, b, line.tokens)
-        if at is not None:
-            fields, has_name = [*fields[:at], "name", *fields[at:]], True
+        named_at = None if has_name else _name_before_mother(labels, a, b, line.tokens)
+        if named_at is not None:
+            fields, has_name = [*fields[:named_at], "name", *fields[named_at:]], True
         if fields:
             out.append((cell, fields))
         elif not has_name:  # an unreadable header cell where the name label should be
