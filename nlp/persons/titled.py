@@ -83,7 +83,8 @@ def _titled_in(toks: Sequence[Token], starts: frozenset[str]) -> list[Draft]:
         name = name_after(toks, at, len(toks))
         cut = next((q for q in range(2, len(name)) if sum(role_length(name[q:])[:2])), None)
         name = name[:cut] if cut is not None else name  # the next signature's cue or title ends this name
-        if not role and n and _known(name) >= MIN_KNOWN_UNTITLED:
+        inside = i > 0 and word_class(toks[i - 1].norm) == "name"  # الشيخ، السيد: a family name too
+        if not role and n and not inside and _known(name) >= MIN_KNOWN_UNTITLED:
             role = "other"  # a title without a role (السيد، المحامي، الأستاذ) before a name the lexicon knows
         if role and _known(name) >= MIN_KNOWN:
             draft = Draft(reader="titled", role=role, title=list(toks[i + c : i + c + n]))

@@ -220,3 +220,8 @@ def test_cards_side_by_side_give_each_person_its_own_fields() -> None:
 def test_a_ledger_entry_number_leads_a_record() -> None:
     found = _persons("دفتر الإيداع\nقيد رقم 2077 - أنس ماهر الأحمد - أمه نجوى - تولد 1958\n")
     assert found["أنس ماهر الأحمد"].mother == "نجوى"
+
+
+def test_a_roleless_title_after_a_name_is_a_family_name_not_a_new_person() -> None:
+    row = "سجل الموقوفين\n251 أيمن مصطفى الشيخ رقية إدلب 1995 07620395976 22/12/2018\n"
+    assert "رقية إدلب" not in {p.name for p in analyze_text(row).persons}
