@@ -84,25 +84,29 @@ def lines_from_text(text: NormText) -> list[Line]:
 # pseudo page width of one tab-separated column, so the table reader aligns text cells as it does boxes
 TAB_COLUMN = 1000
 _TAB_GAP = 100
+MAX_TAB_COLUMNS = 64  # columns of a tab-separated line are placed from the right edge of this many
 
 
 def _text_line(text: NormText, pos: int, end: int) -> Line | None:
     """One text line; tab-separated cells (tables pasted or exported as text) become cells with pseudo
-    extents, right to left by column index, so rows line up with their header's columns."""
-    groups: list[list[Token]] = [[]]
-    previous = -1
+    extents, right to left by column index, so rows line up with their header's columns. The index
+    counts every tab, so an empty cell (two tabs, or a row that ends early) keeps the columns after
+    it in place."""
+    groups: list[tuple[int, list[Token]]] = [(0, [])]
+    previous = text.span(pos, pos)[0] if pos < len(text.norm) else -1  # leading tabs count too
     for word, ws, we in _parts(text.norm, pos, end):
         a, b = text.span(ws, we)
-        if previous >= 0 and "\t" in text.original[previous:a]:
-            groups.append([])
-        groups[-1].append(Token(word, a, b))
+        tabs = text.original.count("\t", previous, a) if previous >= 0 else 0
+        if tabs:
+            groups.append((groups[-1][0] + tabs, []))
+        groups[-1][1].append(Token(word, a, b))
         previous = b
-    groups = [g for g in groups if g]
-    if len(groups) <= 1:
-        return Line((Cell(tuple(groups[0])),)) if groups else None
+    groups = [(k, g) for k, g in groups if g]
+    if len(groups) <= 1 and all(k == 0 for k, _g in groups):
+        return Line((Cell(tuple(groups[0][1])),)) if groups else None
     cells = []
-    for k, group in enumerate(groups):
-        x1 = (len(groups) - k) * TAB_COLUMN
+    for k, group in groups:
+        x1 = (MAX_TAB_COLUMNS - min(k, MAX_TAB_COLUMNS - 1)) * TAB_COLUMN
         x0 = x1 - TAB_COLUMN + _TAB_GAP
         cells.append(Cell(tuple(Token(t.norm, t.start, t.end, x0, x1) for t in group), x0, x1))
     return Line(tuple(cells))

@@ -1,10 +1,10 @@
 """Evaluate Athar's shipped path on the held-out development set.
 
-    .venv/bin/python bench/heldout/evaluate.py [--split heldout|dev|dev2|both|all] [--pages 60] [--seed 1]
-        [--modes text,ocr] [--cache /work/data/heldout-cache] [--jobs 2] [--by-type] [--misses]
-        [--errors]   # dev and dev2 splits only: missed and spurious persons per page, for tuning
+    .venv/bin/python bench/heldout/evaluate.py [--split heldout|dev|dev2|dev3|both|all] [--pages 60]
+        [--seed 1] [--modes text,ocr] [--cache /work/data/heldout-cache] [--jobs 2] [--by-type] [--misses]
+        [--errors]   # dev, dev2, dev3 splits only: missed and spurious persons per page, for tuning
 
-``both`` is heldout then dev; ``all`` is heldout, dev, then dev2 (the fresh tunable split).
+``both`` is heldout then dev; ``all`` is heldout, dev, then dev2 and dev3 (fresh tunable splits).
 
 - text mode: ``nlp.analyze.analyze_text`` (what ``athar analyze`` runs) on each page's truth text;
 - OCR mode: ``ocr.pipeline.extract_document`` then ``nlp.analyze.analyze_pages`` (what ``athar extract``
@@ -39,8 +39,8 @@ from bench.heldout.model import DOC_TYPES, Page
 from bench.heldout.render import RENDER_VERSION, TYPEFACES, degrade, render, save
 from bench.heldout.score import Tally, header, row, score_page, total
 
-TUNABLE = ("dev", "dev2", "dev4")  # splits that may be inspected and tuned on; heldout is reported only
-GROUPS = {"both": ("heldout", "dev"), "all": ("heldout", "dev", "dev2")}
+TUNABLE = ("dev", "dev2", "dev3", "dev4")  # splits that may be inspected and tuned on; heldout is reported only
+GROUPS = {"both": ("heldout", "dev"), "all": ("heldout", "dev", "dev2", "dev3")}
 SHARED_CACHE = Path("/work/data/heldout-cache")  # the project machine's shared cache, outside the repository
 
 
@@ -212,14 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--by-type", action="store_true", help="also one row per document type")
     parser.add_argument("--misses", action="store_true", help="count missed persons (no names printed)")
     parser.add_argument(
-        "--errors", action="store_true", help="list missed and spurious persons per page (dev, dev2 only)"
+        "--errors", action="store_true", help="missed and spurious persons per page (dev, dev2, dev3 only)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     splits = GROUPS.get(args.split, (args.split,))
     if args.errors and "heldout" in splits:
-        parser.error("--errors refuses the heldout split: choose --split dev or --split dev2")
+        parser.error("--errors refuses the heldout split: choose --split dev, dev2 or dev3")
     print(header())
     figures: dict[str, Any] = {}
     for split in splits:

@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.heldout import fam_deaths, fam_dev2, fam_dev2b, fam_dev4, fam_forms, fam_more, fam_registers
+from bench.heldout import fam_deaths, fam_dev2, fam_dev2b, fam_dev3, fam_dev4, fam_forms, fam_more, fam_registers
 from bench.heldout.model import DOC_TYPES, Builder, Page
 from bench.heldout.render import DEGRADATIONS, TYPEFACES, degrade, render, save
 
@@ -68,8 +68,18 @@ FAMILIES: dict[str, tuple[str, Family, str]] = {
     "d4_dispatch_cable": ("transfer_list", fam_dev4.dispatch_cable, "dev4"),
     "d4_minutes_qa": ("interrogation_form", fam_dev4.minutes_qa, "dev4"),
     "d4_amnesty_list": ("interrogation_form", fam_dev4.amnesty_list, "dev4"),
+    # dev3: a third tunable split (prose defendants, multi-body lists, registers with other columns)
+    "d3_verdict_bihaq": ("court_record", fam_dev3.verdict_bihaq, "dev3"),
+    "d3_verdict_field": ("court_record", fam_dev3.verdict_field, "dev3"),
+    "d3_burial_mass": ("burial_list", fam_dev3.burial_mass, "dev3"),
+    "d3_burial_sheet": ("burial_list", fam_dev3.burial_sheet, "dev3"),
+    "d3_death_list": ("death_report", fam_dev3.death_list, "dev3"),
+    "d3_reg_family_first": ("prison_register", fam_dev3.reg_family_first, "dev3"),
+    "d3_reg_compact": ("prison_register", fam_dev3.reg_compact, "dev3"),
+    "d3_reg_card_pairs": ("prison_register", fam_dev3.reg_card_pairs, "dev3"),
+    "d3_reg_ledger_lines": ("prison_register", fam_dev3.reg_ledger_lines, "dev3"),
 }
-SPLITS = ("heldout", "dev", "dev2", "dev4")
+SPLITS = ("heldout", "dev", "dev2", "dev3", "dev4")
 DIGITS = ("western", "eastern", "mixed")
 
 

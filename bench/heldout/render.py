@@ -41,6 +41,14 @@ TYPEFACES: dict[str, dict[str, str]] = {
         "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
         "kacstone": "/usr/share/fonts/truetype/kacst-one/KacstOne.ttf",
     },
+    # dev3 (tunable): the dev faces too
+    "dev3": {
+        "amiri": "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",
+        "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "kacstone": "/usr/share/fonts/truetype/kacst-one/KacstOne.ttf",
+        "furat": "/usr/share/fonts/truetype/fonts-arabeyes/ae_Furat.ttf",
+        "harmattan": "/usr/share/fonts/truetype/harmattan/Harmattan-Regular.ttf",
+    },
     "heldout": {
         # fonts-sil-scheherazade
         "scheherazade": "/usr/share/fonts/truetype/scheherazade/Scheherazade-Regular.ttf",

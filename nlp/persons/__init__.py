@@ -97,11 +97,11 @@ def find_persons(
     cut = Page(text)
     tables = find_tables(lines)
     table_lines = {h for h, _r in tables} | {r for _h, rows in tables for r in rows}
-    headerless = headerless_tables(lines, table_lines)
+    labelled, used = read_labelled(lines, table_lines)  # labelled fields are no headerless table's rows
+    headerless = headerless_tables(lines, table_lines | used)
     table_lines |= {r for rows in headerless for r in rows}
     ctx = page_context(lines, table_lines, doc_type)
     drafts = _table_drafts(lines, tables, ctx) + _headerless_drafts(lines, headerless, ctx)
-    labelled, used = read_labelled(lines, table_lines)
     for draft in labelled:
         doc_events(draft, ctx)
     drafts.extend(labelled)
@@ -126,13 +126,15 @@ def find_persons(
             person = replace(person, role=DOC_ROLES.get(doc_type or "", "other"))
         if person.role == "judge" and doc_type not in _JUDGES_SIT and not _judicial(person.title):
             person = replace(person, role="official")  # الرئيس outside a court: a head of state or office
-        if _repeated(person, persons):
-            continue  # the same person named again on the page (a bench and its signature)
+        same = _repeated(person, persons)
+        if same is not None:  # the same person named again on the page (a bench and its signature)
+            persons[same] = _completed(persons[same], person)
+            continue
         if person.role in _STAFF:  # an official's place is the authority that issued the page
             issuer = ctx.authority or (ctx.hospital if doc_type == "death_report" else None) or ctx.court
             person = replace(person, facility=issuer.id if issuer else None)
         persons.append(person)
-        taken |= spans
+        taken |= {(t.start, t.end) for t in draft.name + draft.first if t.end > t.start}  # as finished
         mentions.extend(_mentions(draft, text, page))
     return persons, mentions
 
@@ -147,16 +149,26 @@ def _where(ctx: Context) -> Place | None:
     return ctx.facility
 
 
-def _repeated(person: Person, earlier: Sequence[Person]) -> bool:
-    """An earlier person of the page with the same name and no conflicting field."""
+_FILLED = ("mother", "birth_date", "birth_place", "national_id")
+
+
+def _repeated(person: Person, earlier: Sequence[Person]) -> int | None:
+    """The index of an earlier person of the page with the same name and no conflicting field."""
     key = person.name_keys.normalized if person.name_keys else person.name
-    for other in earlier:
+    for k, other in enumerate(earlier):
         if (other.name_keys.normalized if other.name_keys else other.name) != key:
             continue
-        fields = ("mother", "birth_date", "national_id")
-        if all(getattr(person, f) in (None, getattr(other, f)) for f in fields):
-            return True
-    return False
+        if all(None in (getattr(person, f), getattr(other, f)) or getattr(person, f) == getattr(other, f)
+               for f in ("mother", "birth_date", "national_id")):  # fmt: skip
+            return k
+    return None
+
+
+def _completed(first: Person, again: Person) -> Person:
+    """A person named twice ("المتهمين: فلان، فلان" then "فلان: والدته …"): the first reading with the
+    fields only the second one gave."""
+    filled = {f: getattr(again, f) for f in _FILLED if getattr(first, f) is None and getattr(again, f)}
+    return replace(first, **filled) if filled else first
 
 
 def _mentions(draft: Draft, text: str, page: int) -> list[Mention]:

@@ -176,6 +176,8 @@ def finish(draft: Draft, page: Page, page_no: int) -> Person | None:
     if father and father[0].norm in ("بن", "ابن") and len(father) > 1:
         father = father[1:]
     full = page.cut(name_tokens) or ""
+    if first and (draft.first or draft.father or draft.family):  # parts read from columns of their own
+        full = _in_name_order(page, (first, father, grandfather, family)) or full
     if len([t for t in name_tokens if is_word(t)]) < 2:
         return None  # a single word is too weak to be a person record
     spans = [t for t in draft.tokens + name_tokens if t.end > t.start]
@@ -200,6 +202,12 @@ def finish(draft: Draft, page: Page, page_no: int) -> Person | None:
         role=draft.role,
         facility=draft.facility,
     )
+
+
+def _in_name_order(page: Page, parts: Sequence[Sequence[Token]]) -> str:
+    """The name's parts in name order (given, father, grandfather, family) whatever their order on the
+    page: a register may put the family name ('الشهرة') in its first column."""
+    return " ".join(cut for part in parts if (cut := page.cut(part)))
 
 
 def assign(draft: Draft, kind: str, tokens: Sequence[Token]) -> None:

@@ -25,37 +25,52 @@ def _line_labels(toks: list[Token]) -> list[tuple[int, int, str]]:
     return labels
 
 
+_OTHER_LABEL_WORDS = 3  # words of a label the lexicon does not hold ("القبر: ٨٩٢", "رقم الملف: …")
+
+
+def _other_pair_first(toks: Sequence[Token], first: int) -> bool:
+    """The line opens with a field of another kind ("القبر: ٨٩٢  المدفون: فلان  والدته: فلانة"): a colon
+    among its first words, and only a short value between it and the first person label."""
+    colon = next((q for q, t in enumerate(toks[: _OTHER_LABEL_WORDS + 1]) if t.norm == ":"), None)
+    return colon is not None and 0 < first - colon - 1 <= _OTHER_LABEL_WORDS
+
+
 def read_labelled(lines: Sequence[Line], skip: set[int]) -> tuple[list[Draft], set[int]]:
-    """Persons of ``الاسم: …`` blocks, and the lines they used."""
+    """Persons of ``الاسم: …`` blocks, and the lines they used. Cards printed side by side (a line with
+    two "الاسم:" fields, then two "والدته:" …) are read column by column: the n-th field of a kind on a
+    line belongs to the n-th card."""
     drafts: list[Draft] = []
     used: set[int] = set()
-    current: Draft | None = None
+    cards: list[Draft] = []  # the persons being read, one per card column
     for index, line in enumerate(lines):
         if index in skip:
             continue
         toks = list(line.tokens)
         labels = _line_labels(toks)
-        if not labels or labels[0][0] > 1:
+        if not labels or (labels[0][0] > 1 and not _other_pair_first(toks, labels[0][0])):
             continue
-        if current is None and all(kind not in PERSON_FIELDS for _s, _e, kind in labels):
+        if not cards and all(kind not in PERSON_FIELDS for _s, _e, kind in labels):
             continue  # only numbers' labels (القبر رقم 715: فلان أمه …): a list line's lead, for prose
         used.add(index)
+        seen: dict[str, int] = {}
         for k, (s, e, kind) in enumerate(labels):
+            occ = seen.get(kind, 0)
+            seen[kind] = occ + 1
             stop = labels[k + 1][0] if k + 1 < len(labels) else len(toks)
             value = [t for t in toks[e:stop] if t.norm not in (":", "：")]
-            if kind == "name" or (current is None and kind in PERSON_FIELDS):
-                if kind == "name" and current is not None and current.has_name():
-                    drafts.append(current)
-                    current = None
-                if current is None:
-                    current = Draft(reader="labelled")
-            if current is None:
+            if kind == "name" or (not cards and kind in PERSON_FIELDS):
+                if kind == "name" and occ == 0 and any(d.has_name() for d in cards):
+                    drafts.extend(d for d in cards if d.has_name())
+                    cards = []
+                if not cards or (kind == "name" and occ >= len(cards)):
+                    cards.append(Draft(reader="labelled"))
+            if not cards:
                 continue
+            current = cards[min(occ, len(cards) - 1)]
             if kind == "name":
                 current.role = next((LABEL_ROLES[t.norm] for t in toks[s:e] if t.norm in LABEL_ROLES), None)
             _fill(current, kind, value)
-    if current is not None and current.has_name():
-        drafts.append(current)
+    drafts.extend(d for d in cards if d.has_name())
     # a lone "الاسم" value that is a single unit followed by father/family fields is the first name
     for d in drafts:
         if d.name and (d.father or d.family) and len(name_units(d.name)) == 1:

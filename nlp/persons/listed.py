@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from nlp.layout import Token
 from nlp.persons.lexicon import is_female, is_given
@@ -17,21 +17,61 @@ _SERIAL = re.compile(r"\d{1,3}")
 PLURAL_ROLES = {
     "المتهمين": "defendant", "المتهمون": "defendant", "المتهمان": "defendant", "المتهمات": "defendant",
     "الموقوفين": "detainee", "الموقوفون": "detainee", "الموقوفان": "detainee", "المعتقلين": "detainee",
-    "المحكومين": "defendant", "المتوفين": "deceased",
+    "المحكومين": "defendant", "المتوفين": "deceased", "المتوفون": "deceased", "المدفونين": "deceased",
+    "الموتي": "deceased", "المعتقلون": "detainee", "السجناء": "detainee", "النزلاء": "detainee",
+    "المحكومون": "defendant",
 }  # fmt: skip
+
+
+def plural_role(norm: str) -> tuple[bool, str | None]:
+    """Whether ``norm`` is a plural trigger, also behind a clitic (للمتوفين، والموقوفين، بالمتهمين), and
+    its role."""
+    for clitic in ("لل", "وال", "بال", "ولل"):
+        if norm.startswith(clitic) and len(norm) > len(clitic) + 2:
+            bare = "ال" + norm[len(clitic) :]
+            if bare in PLURAL_ROLES:
+                return True, PLURAL_ROLES[bare]
+    return norm in PLURAL_ROLES, PLURAL_ROLES.get(norm)
+
+
 _LIST_WINDOW = 80  # tokens after a plural trigger searched for listed names
 _LIST_ENDS = frozenset(
     str.split("بالاعدام بالسجن بالاشغال بجرم بتهمه قد لقيامهم وذلك بما وفق لانهم بعقوبه بالحبس حكمت")
 )
 
 
-def listed_names(tokens: list[Token], i: int, starts: list[Start], verbs: Collection[str]) -> None:
+# words that open a list of persons without naming their role ("بحق كل من: فلان وفلان", "ضد: فلان",
+# "الموقوفين … وهم: فلان، فلان", "التالية أسماؤهم: …"); the role comes from the document
+LIST_OPENERS: dict[tuple[str, ...], str | None] = {
+    ("كل", "من"): None, ("وهم",): None, ("هم",): None, ("ضد",): None, ("اسماؤهم",): None,
+    ("اسماوهم",): None, ("المحكوم", "عليهم"): "defendant", ("المدعي", "عليهم"): "defendant",
+    ("المشتكي", "عليهم"): "defendant", ("الاظناء",): "defendant",
+    # a sentence's verbal noun before the names it falls on (حكمت المحكمة بإعدام فلان وفلان)
+    ("باعدام",): "defendant", ("اعدام",): "defendant", ("بتجريم",): "defendant", ("تجريم",): "defendant",
+    ("بادانه",): "defendant", ("ادانه",): "defendant", ("بحبس",): "defendant", ("بسجن",): "defendant",
+}  # fmt: skip
+
+
+def opener_length(tokens: Sequence[Token], i: int) -> int:
+    """The number of tokens of a list opener at ``tokens[i]`` (0 when there is none)."""
+    for n in (2, 1):
+        if tuple(t.norm for t in tokens[i : i + n]) in LIST_OPENERS:
+            return n
+    return 0
+
+
+def listed_names(
+    tokens: list[Token], i: int, starts: list[Start], verbs: Collection[str], *, last: int | None = None
+) -> None:
     """Add a start for each name listed after a plural trigger at ``tokens[i]`` (the first name right
     after it, the others after و, a comma or a serial); a و glued to a given name ("وعمر") is split off
     its token so the name starts at the given name. Brackets and colons are no separators: they hold
-    mothers."""
-    role = PLURAL_ROLES[tokens[i].norm]
+    mothers. ``last``: the trigger is a list opener ending there (no role of its own)."""
+    role = plural_role(tokens[i].norm)[1]
     women = tokens[i].norm.endswith("ات")
+    if last is not None:
+        role = LIST_OPENERS.get(tuple(t.norm for t in tokens[i : last + 1]))
+        i = last
     taken = {e for _s, e, *_rest in starts}
     j = i + 1
     fresh = True  # the next word may start a name (after the trigger, a separator or a serial)
@@ -41,7 +81,7 @@ def listed_names(tokens: list[Token], i: int, starts: list[Start], verbs: Collec
         norm = tok.norm
         if norm in _LIST_ENDS or norm in verbs or (norm == "." and not fresh):
             break
-        if not fresh and len(norm) > 3 and norm[0] == "و" and is_given(norm[1:]) and not is_given(norm):
+        if len(norm) > 3 and norm[0] == "و" and is_given(norm[1:]) and not is_given(norm):
             tokens[j : j + 1] = [
                 Token("و", tok.start, tok.start + 1),
                 Token(norm[1:], tok.start + 1, tok.end),

@@ -11,8 +11,9 @@ from athar.records import Event
 from nlp.layout import Line, Token
 from nlp.persons.draft import Draft, assign
 from nlp.persons.lexicon import NAME_PARTS, is_female, is_given, title_length, word_class
-from nlp.persons.listed import PLURAL_ROLES, Start, listed_names
-from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, places_in
+from nlp.persons.listed import Start, listed_names, opener_length, plural_role
+from nlp.persons.numbered import numbered_starts
+from nlp.persons.words import birth_year, dates_in, is_word, lone_birth_year, name_units, places_in
 
 _TRIGGERS = {
     ("المدعو",): None,
@@ -32,10 +33,19 @@ _TRIGGERS = {
     ("الشهيد",): "death",
     ("المتهمه",): None,
     ("المدعي", "عليه"): None,
+    ("المدعي", "عليها"): None,
+    ("المحكوم", "عليه"): None,
+    ("المحكوم", "عليها"): None,
+    ("المحكومه", "عليها"): None,
+    ("المشتكي", "عليه"): None,
+    ("المشتكي", "عليها"): None,
+    ("الظنين",): None,
+    ("الظنينه",): None,
     ("المتوفي",): "death",
     ("المتوفاه",): "death",
 }
 _STOPS = {
+    "و",  # a conjunction split off the next given name (وغسان): never part of a name
     "والدته",
     "امه",
     "واسم",
@@ -153,7 +163,8 @@ def _continues(tokens: Sequence[Token], at: int, limit: int) -> bool:
 _TRIGGER_ROLES = {
     "الموقوف": "detainee", "الموقوفه": "detainee", "المعتقل": "detainee", "المعتقله": "detainee",
     "السجين": "detainee", "توقيف": "detainee", "اعتقال": "detainee", "المتهم": "defendant",
-    "المتهمه": "defendant", "المحكوم": "defendant", "عليه": "defendant", "المرحوم": "deceased",
+    "المتهمه": "defendant", "المحكوم": "defendant", "عليه": "defendant", "عليها": "defendant",
+    "الظنين": "defendant", "الظنينه": "defendant", "المرحوم": "deceased",
     "الشهيد": "deceased", "المتوفي": "deceased", "المتوفاه": "deceased", "الشاهد": "witness",
 }  # fmt: skip
 _SERIAL = re.compile(r"\d{1,3}")
@@ -193,7 +204,9 @@ def _list_head(toks: Sequence[Token]) -> int | None:
     if len(toks) > 3 and toks[0].norm in _NUMBERED and toks[1].norm == "رقم" and toks[2].norm.isdigit():
         q = _list_head(toks[3:])  # "القبر رقم 715: فلان أمه …": a grave or body number leads the record
         return None if q is None else q + 3
-    if not toks or not _lead(toks[0]):
+    if toks and not _lead(toks[0]):
+        return 0 if _name_led(toks) else None
+    if not toks:
         return None
     q = 1
     while q < len(toks) and toks[q].norm in _LIST_MARKS:
@@ -206,6 +219,32 @@ def _list_head(toks: Sequence[Token]) -> int | None:
         q += 1
     named = q + 1 < len(toks) and is_given(toks[q].norm) and toks[q].norm not in _TRIGGER_KEYS
     return q if named and _cued(toks[q:]) else None
+
+
+_MAX_LED = 5  # name words before the cue of a name-led record line
+_KIN_LINKS = frozenset({"بن", "ابن", "بنت"})
+_LED_MARKS = frozenset({":", "-", "،", ","})
+
+
+def _name_led(toks: Sequence[Token]) -> bool:
+    """A record line that opens with a name and goes straight on to the person's mother or birth
+    ("فلان بن فلان الفلاني: والدته فلانة، مواليد …"): a given name first, two to five words the name
+    lexicon knows (no boilerplate), then at most a mark, then a mother or birth cue."""
+    if not toks or not is_given(toks[0].norm):
+        return False
+    q = 0
+    while q < len(toks) and q <= _MAX_LED and is_word(toks[q]):
+        norm = toks[q].norm
+        if norm not in _KIN_LINKS and _is_stop(toks[q]):
+            break
+        if norm not in _KIN_LINKS and word_class(norm) != "name":
+            return False
+        q += 1
+    if q < 2 or q > _MAX_LED:
+        return False
+    while q < len(toks) and toks[q].norm in _LED_MARKS:
+        q += 1
+    return q < len(toks) and (toks[q].norm in _RECORD_CUES or _cue(toks[q].norm, _MOTHER_CUES + _BIRTH_CUES))
 
 
 def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[Start]]:
@@ -222,17 +261,29 @@ def _starts(lines: Sequence[Line], skip: set[int]) -> tuple[list[Token], list[St
         q = _list_head(toks)
         if q is not None:
             starts.append((at, at + q, None, at + len(toks), None))
+        for n in numbered_starts(toks):
+            if n != q:
+                starts.append((at + n, at + n, None, at + len(toks), None))
     i = 0
     while i < len(tokens):
+        opened = opener_length(tokens, i)
+        if opened == 2:  # "المحكوم عليهم": a plural opener before the singular trigger it starts with
+            listed_names(tokens, i, starts, VERB, last=i + 1)
+            i += 2
+            continue
         for n in (2, 1):
             key = tuple(t.norm for t in tokens[i : i + n])
+            if n == 1 and key and key[0][:1] == "و" and (key[0][1:],) in _TRIGGERS:
+                key = (key[0][1:],)  # "والمتهم فلان": the next person of a sentence
             if len(key) == n and key in _TRIGGERS:
                 starts.append((i, i + n, _TRIGGERS[key], len(tokens), None))
                 i += n - 1
                 break
         else:
-            if tokens[i].norm in PLURAL_ROLES:
+            if plural_role(tokens[i].norm)[0]:
                 listed_names(tokens, i, starts, VERB)
+            elif opened:
+                listed_names(tokens, i, starts, VERB, last=i + opened - 1)
         i += 1
     starts.sort()
     return tokens, starts
@@ -255,13 +306,32 @@ def name_after(tokens: Sequence[Token], j: int, limit: int) -> list[Token]:
             name += [tokens[j], tokens[j + 1]]
             j += 2
             continue
-        if _is_stop(tokens[j]) or word_class(norm) == "stop":
+        if (
+            _is_stop(tokens[j])
+            or word_class(norm) == "stop"
+            or _prose_resumes(tokens, j, limit, name[titled:])
+        ):
             break
         name.append(tokens[j])
         j += 1
         if _family_end(name, titled):
             break  # the family name (الحلبي، الخطيب) is the last word of a name
     return name
+
+
+_PROSE_WORD = 3  # letters of a word that can tell prose from a name
+
+
+def _prose_resumes(tokens: Sequence[Token], j: int, limit: int, name: Sequence[Token]) -> bool:
+    """After two name words or more, two words in a row that the name lexicon does not know: the
+    sentence goes on ("فلان الفلاني اعترف بما نسب إليه", "… بالاعتقال المؤقت"). One unknown word alone
+    stays: it may be a family name the lexicon lacks, or a misread one."""
+    if len(name) < 2 or j + 1 >= limit or not is_word(tokens[j + 1]):
+        return False
+    here, nxt = tokens[j], tokens[j + 1]
+    if min(len(here.norm), len(nxt.norm)) < _PROSE_WORD or _is_stop(nxt):
+        return False  # OCR crumbs of one or two letters say nothing
+    return word_class(here.norm) == "unknown" and word_class(nxt.norm) == "unknown"
 
 
 _UNIT_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت"})
@@ -305,6 +375,7 @@ def read_prose(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
         if trigger_event is None and listed is None and e > s and draft.birth_date is None:
             _list_year([*tokens[s:e], *rest], draft)  # a list line: "١. فلان (فاطمة) ١٩٨٣"
         _slash_mother(rest, draft)
+        _kin_formula(rest, draft)
         _prose_event(tokens, s, rest, trigger_event, draft)
         drafts.append(draft)
     return drafts
@@ -317,6 +388,28 @@ def _list_year(line: Sequence[Token], draft: Draft) -> None:
         k, year = found
         draft.birth_date = year
         draft.year_tokens.append((line[k], line[k], year))
+
+
+def _kin_formula(rest: Sequence[Token], draft: Draft) -> None:
+    """The civil-registry formula after a name: "فلان الفلاني ابن أحمد وفاطمة" (son of his father and
+    his mother): the word after ابن/بن/بنت is the father, a female given name joined by و the mother."""
+    if len(rest) < 3 or rest[0].norm not in _KIN_LINKS or not is_word(rest[1]):
+        return
+    units = name_units([t for t in rest[1:4] if is_word(t)])
+    if not units or word_class(units[0][0].norm) != "name":
+        return
+    father = units[0]
+    after = rest[1 + len(father)] if 1 + len(father) < len(rest) else None
+    if after is None or not after.norm.startswith("و") or not is_female(after.norm[1:]):
+        return
+    if not draft.father:
+        assign(draft, "father", father)
+    if not draft.mother:
+        assign(
+            draft,
+            "mother",
+            [Token(after.norm[1:], min(after.start + 1, after.end), after.end, after.x0, after.x1)],
+        )
 
 
 def _slash_mother(rest: Sequence[Token], draft: Draft) -> None:

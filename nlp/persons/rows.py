@@ -9,10 +9,11 @@ from athar.records import Event
 from nlp.layout import Cell, Line, Token
 from nlp.persons.columns import BIRTH_BEFORE
 from nlp.persons.draft import Draft, assign
-from nlp.persons.lexicon import strip_rule_glyph
+from nlp.persons.lexicon import strip_rule_glyph, word_class
 from nlp.persons.tables import _HALF_READ
-from nlp.persons.words import dates_in, is_word, lone_birth_year, name_units, places_in
+from nlp.persons.words import MONTH_WORDS, dates_in, is_word, lone_birth_year, name_units, places_in
 
+_RULE = "|"  # a table's vertical rule read as a glyph: a cell boundary wherever it falls
 _MARKS = ("|", "-", ":", "،", ",", "(", ")")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _WORD_FIELDS = ("name", "father", "grandfather", "family", "mother", "birth")
@@ -170,6 +171,22 @@ def _after_run(tokens: list[Token], j: int, rest: list[str], draft: Draft) -> tu
     return j, remaining
 
 
+def _slash_split(assigned: list[list[Token]], k: int) -> bool:
+    """Name and mother columns whose words a slash divides ("فلان الفلاني / فلانة" over a header cut in
+    two): the words before the slash are the name, those after it the mother's, wherever OCR put the
+    cell boundary."""
+    joined = assigned[k] + assigned[k + 1]
+    slash = next((q for q, t in enumerate(joined) if t.norm == "/"), None)
+    if (
+        slash is None
+        or not any(is_word(t) for t in joined[:slash])
+        or not any(is_word(t) for t in joined[slash + 1 :])
+    ):
+        return False
+    assigned[k], assigned[k + 1] = joined[:slash], joined[slash + 1 :]
+    return True
+
+
 def _settle_half_read(
     line: Line, columns: list[tuple[Cell | None, list[str]]]
 ) -> list[tuple[Cell | None, list[str]]]:
@@ -185,9 +202,27 @@ def _settle_half_read(
     return [(c, [kind] if fs == [_HALF_READ] else fs) for c, fs in columns]
 
 
-def _split_spanning(cell: Cell, headers: Sequence[Cell]) -> list[Cell]:
+def _overlaps(cell: Cell, head: Cell | None) -> bool:
+    return head is not None and min(cell.x1, head.x1) - max(cell.x0, head.x0) > 0
+
+
+def _slashed(cell: Cell) -> bool:
+    """A "name / mother" cell: no number in it, two or more name words before the slash and a name
+    word right after it (a date cell "آذار / مارس 2012" is none)."""
+    toks = cell.tokens
+    slash = next((q for q, t in enumerate(toks) if t.norm == "/"), None)
+    if slash is None or slash + 1 >= len(toks) or any(t.norm[:1].isdigit() for t in toks):
+        return False
+    if any(t.norm in MONTH_WORDS for t in toks):
+        return False
+    named = sum(word_class(t.norm) == "name" for t in toks[:slash] if is_word(t))
+    return named >= 2 and is_word(toks[slash + 1]) and word_class(toks[slash + 1].norm) == "name"
+
+
+def _split_spanning(cell: Cell, headers: Sequence[Cell], keep_slashed: bool = False) -> list[Cell]:
     """A row cell that overlaps two or more header cells (neighbouring columns read as one cell) cut
-    at its widest gap between words, until every part overlaps at most one header cell."""
+    at a rule glyph ("|") inside it, else at its widest gap between words, until every part overlaps at
+    most one header cell."""
 
     def overlapped(c: Cell) -> int:
         return sum(1 for h in headers if min(c.x1, h.x1) - max(c.x0, h.x0) > 0)
@@ -195,6 +230,16 @@ def _split_spanning(cell: Cell, headers: Sequence[Cell]) -> list[Cell]:
     tokens = [t for t in cell.tokens if t.x0 >= 0]
     if len(tokens) < 2 or len(tokens) != len(cell.tokens) or overlapped(cell) < 2:
         return [cell]
+    if keep_slashed and _slashed(cell):
+        rule = next((q for q, t in enumerate(tokens) if t.norm == _RULE), None)
+        if rule is None:
+            return [cell]  # read whole by the name / mother columns
+        parts = [
+            Cell(tuple(c), min(t.x0 for t in c), max(t.x1 for t in c))
+            for c in (tokens[:rule], tokens[rule + 1 :])
+            if c
+        ]
+        return [q for p in parts for q in _split_spanning(p, headers, keep_slashed)]
     # tokens are in reading order (right to left); a gap is between a token's left edge and the
     # right edge of the next word (tokens of one OCR word share its box and have no gap)
     gaps = [
@@ -205,10 +250,12 @@ def _split_spanning(cell: Cell, headers: Sequence[Cell]) -> list[Cell]:
     if not gaps:
         return [cell]
     _gap, at = max(gaps)
+    rule = next((q for q in range(1, len(tokens) - 1) if tokens[q].norm == _RULE), None)
+    chunks = (tokens[:at], tokens[at:]) if rule is None else (tokens[:rule], tokens[rule + 1 :])
     parts = []
-    for chunk in (tokens[:at], tokens[at:]):
+    for chunk in chunks:
         part = Cell(tuple(chunk), min(t.x0 for t in chunk), max(t.x1 for t in chunk))
-        parts.extend(_split_spanning(part, headers))
+        parts.extend(_split_spanning(part, headers, keep_slashed))
     return parts
 
 
@@ -241,7 +288,17 @@ def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_lab
     centres = [((c.x0 + c.x1) / 2 if c else 0.0) for c, _f in columns]
     assigned: list[list[Token]] = [[] for _ in columns]
     headers = [c for c, _f in columns if c is not None]
-    for cell in (part for c in line.cells for part in _split_spanning(c, headers)):
+    pair = next(
+        (k for k in range(len(columns) - 1) if columns[k][1] == ["name"] and columns[k + 1][1] == ["mother"]),
+        None,
+    )
+    for cell in (part for c in line.cells for part in _split_spanning(c, headers, pair is not None)):
+        if pair is not None and _slashed(cell) and _overlaps(cell, columns[pair][0]):
+            # "name / mother" over the name column: the slash divides the two columns
+            slash = next(q for q, t in enumerate(cell.tokens) if t.norm == "/")
+            assigned[pair].extend(cell.tokens[:slash])
+            assigned[pair + 1].extend(cell.tokens[slash + 1 :])
+            continue
         centre = (cell.x0 + cell.x1) / 2
         # a cell inside a header column's extent goes there; otherwise the nearest centre
         inside = [k for k, (c, _f) in enumerate(columns) if c and c.x0 - 5 <= centre <= c.x1 + 5]
@@ -251,6 +308,8 @@ def _read_row(line: Line, columns: list[tuple[Cell | None, list[str]]], name_lab
     # name was read into the mother's cell
     for k, (_c, fields) in enumerate(columns[:-1]):
         if fields == ["name"] and columns[k + 1][1] == ["mother"]:
+            if _slash_split(assigned, k):
+                continue
             head_units = name_units([t for t in assigned[k] if is_word(t)])
             mother_units = name_units([t for t in assigned[k + 1] if is_word(t)])
             while head_units and len(head_units) < 3 and len(mother_units) > 1:

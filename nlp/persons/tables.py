@@ -53,6 +53,20 @@ def _mother_header(cell: Cell, kinds: list[str]) -> bool:
     )
 
 
+def _name_before_mother(
+    labels: list[tuple[int, int, str]], a: int, b: int, tokens: Sequence[Token]
+) -> int | None:
+    """A header cell "الموقوف / والدته" (tokens a..b, perhaps after a serial's label run into it): unlabelled
+    words right before the mother's label mean the cell holds the name and the mother (rows "فلان الفلاني
+    / فلانة"). Returns the position among the cell's fields where "name" goes, or None."""
+    inside = [(s, e, k) for s, e, k in labels if a <= s < b]
+    for pos, (s, _e, k) in enumerate(inside):
+        if k == "mother":
+            since = inside[pos - 1][1] if pos else a
+            return pos if any(is_word(t) for t in tokens[since:s]) else None
+    return None
+
+
 def column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[Cell | None, list[str]]]:
     """Header columns: (header cell or None, fields in that cell, in reading order)."""
     kinds = [k for *_x, k in labels]
@@ -70,6 +84,9 @@ def column_fields(line: Line, labels: list[tuple[int, int, str]]) -> list[tuple[
         index += len(cell.tokens)
     for a, b, cell in bounds:
         fields = [k for s, _e, k in labels if a <= s < b]
+        named_at = None if has_name else _name_before_mother(labels, a, b, line.tokens)
+        if named_at is not None:
+            fields, has_name = [*fields[:named_at], "name", *fields[named_at:]], True
         if fields:
             out.append((cell, fields))
         elif not has_name:  # an unreadable header cell where the name label should be

@@ -16,7 +16,9 @@ from nlp.persons.prose import name_after
 
 # a titled name needs this many words the lexicon knows, besides passing the name check when finished
 MIN_KNOWN = 1
+MIN_KNOWN_UNTITLED = 2  # after a title that gives no role, a name needs two words the lexicon knows
 MAX_NAME_WORDS = 6
+_AFTER_POSITION = frozenset({":", "-", "："})  # marks between a position and the name it labels
 
 
 def read_titled(lines: Sequence[Line], skip: set[int]) -> list[Draft]:
@@ -75,14 +77,20 @@ def _titled_in(toks: Sequence[Token], starts: frozenset[str]) -> list[Draft]:
             i += 1
             continue
         previous = role
-        name = name_after(toks, i + c + n, len(toks))
+        at = i + c + n
+        while at < len(toks) and toks[at].norm in _AFTER_POSITION:
+            at += 1  # "حارس المقبرة: فلان"
+        name = name_after(toks, at, len(toks))
         cut = next((q for q in range(2, len(name)) if sum(role_length(name[q:])[:2])), None)
         name = name[:cut] if cut is not None else name  # the next signature's cue or title ends this name
+        inside = i > 0 and word_class(toks[i - 1].norm) == "name"  # الشيخ، السيد: a family name too
+        if not role and n and not inside and _known(name) >= MIN_KNOWN_UNTITLED:
+            role = "other"  # a title without a role (السيد، المحامي، الأستاذ) before a name the lexicon knows
         if role and _known(name) >= MIN_KNOWN:
             draft = Draft(reader="titled", role=role, title=list(toks[i + c : i + c + n]))
             assign(draft, "name", name)
             drafts.append(draft)
-        i += c + n + len(name)
+        i = at + len(name) if name else i + c + n
     return drafts
 
 

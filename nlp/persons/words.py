@@ -42,6 +42,35 @@ def _joined(tokens: Sequence[Token]) -> tuple[str, list[int]]:
     return "".join(parts), owner
 
 
+# month names (normalised) that the name lexicon's fuzzy match takes for names: never a person's word
+# in a cell such as "كانون الثاني / يناير"
+MONTH_WORDS = frozenset(
+    [
+        "كانون",
+        "الثاني",
+        "الاول",
+        "شباط",
+        "اذار",
+        "نيسان",
+        "ايار",
+        "حزيران",
+        "تموز",
+        "ايلول",
+        "تشرين",
+        "يناير",
+        "فبراير",
+        "مارس",
+        "ابريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "اغسطس",
+        "سبتمبر",
+        "اكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ]
+)
 _BIRTH_YEARS = (1920, 2012)  # birth years of the persons of detention records
 _NOISY_YEAR = re.compile(r"\d{5,6}")
 
