@@ -369,14 +369,18 @@ def prose_lines(text: str) -> str:
 
 def merge_tagged(rules: list[Mention], tagged: list[Mention]) -> list[Mention]:
     """The rules' mentions plus the tagger's that overlap none of them (the rules win where both speak),
-    except that a tagger PERSON replaces the rules' PERSONs it overlaps: in prose the rules' person spans,
-    cut after a title, keep nationality adjectives and the words after a name (الرئيس [السوداني عمر البشير]).
+    except that a tagger PERSON strictly inside a rules PERSON replaces it: in prose the rules' person
+    spans, cut after a title, keep nationality adjectives and the words after a name
+    (الرئيس [السوداني عمر البشير]).
     """
     persons = [(m.page, m.start, m.end) for m in tagged if m.type == "PERSON"]
     rules = [
         m
         for m in rules
-        if m.type != "PERSON" or not any(p == m.page and a < m.end and m.start < b for p, a, b in persons)
+        if m.type != "PERSON"
+        or not any(
+            p == m.page and m.start <= a and b <= m.end and (a, b) != (m.start, m.end) for p, a, b in persons
+        )
     ]
     taken = sorted((m.page, m.start, m.end) for m in rules)
     out = list(rules)

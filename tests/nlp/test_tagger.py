@@ -70,7 +70,7 @@ def test_rules_win_where_both_speak() -> None:
     assert merged == [rules[0], tagged[1], tagged[2]]
 
 
-def test_a_tagged_person_replaces_the_rules_person_it_overlaps() -> None:
+def test_a_tagged_person_inside_a_rules_person_replaces_it() -> None:
     text = "والتقى الرئيس السوداني عمر البشير والرئيس بشار الأسد"
     a, b = text.index("السوداني"), text.index("بشار")
     rules = [
