@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cli.commands.analyze import analysis_json
-from nlp.train.train_tagger import DEV_SHARE, TRAIN_SHARE, Sentence, read_anercorp, split
+from nlp.tagger import use_common_words
+from nlp.train.train_tagger import DEV_SHARE, TRAIN_SHARE, Sentence, common_words, read_anercorp, split
 
 DEFAULT_CORPUS = Path("/work/data/anercorp/ANERCorp.txt")
 _GOLD = {"PERS": "PERSON", "LOC": "LOCATION"}
@@ -135,7 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.corpus.is_file():
         parser.error(f"{args.corpus}: no such file; give the ANERcorp file as the first argument")
     train_part, test_part = split(read_anercorp(args.corpus), TRAIN_SHARE)
-    sentences = test_part if args.split == "test" else split(train_part, 1 - DEV_SHARE)[1]
+    fit, dev = split(train_part, 1 - DEV_SHARE)
+    sentences = test_part if args.split == "test" else dev
+    if args.split == "dev":  # as the recipe's dev model was trained: common words of the fit part only
+        use_common_words(common_words(fit))
     if args.model:
         import nlp.tagger
 

@@ -25,7 +25,13 @@ from athar.errors import ConfigurationError
 from athar.records import Mention
 from nlp.lexicon import MAX_PERSON_WORDS, lexicon
 
-MODEL = Path(__file__).resolve().parent / "data" / "tagger.crfsuite"
+DATA = Path(__file__).resolve().parent / "data"
+MODEL = DATA / "tagger.crfsuite"
+# Words of people's names of every origin in Arabic script (Wikidata, CC0; nlp/data/make_wd_names.py).
+PERSON_WORDS = DATA / "wd_person_words.tsv"
+# Words of ANERcorp's train split that are common and hardly ever part of a person's name (written by the
+# recipe): taken out of PERSON_WORDS, whose Latin-to-Arabic pairs also hold particles and common nouns.
+COMMON_WORDS = DATA / "tagger_common_words.txt"
 SOURCE = "crf"
 # A word: letters (with diacritics and tatweel) and digits; any other non-space character stands alone.
 TOKEN = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+|[^\w\s]", re.UNICODE)
@@ -136,9 +142,59 @@ def _person_matches(words: list[str]) -> list[str]:
     return marks
 
 
+_common_override: frozenset[str] | None = None
+
+
+def use_common_words(words: frozenset[str] | None) -> None:
+    """Take ``words`` (not COMMON_WORDS) out of the person-word list: the recipe's dev runs."""
+    global _common_override
+    _common_override = words
+    person_words.cache_clear()
+    person_word_marks.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def person_words() -> dict[str, int]:
+    """Normalised name word -> how often Wikidata's Arabic person names hold it, common words left out."""
+    if _common_override is not None:
+        common: frozenset[str] = _common_override
+    elif COMMON_WORDS.is_file():
+        common = frozenset(COMMON_WORDS.read_text(encoding="utf-8").split())
+    else:
+        common = frozenset()
+    out: dict[str, int] = {}
+    if PERSON_WORDS.is_file():
+        for line in PERSON_WORDS.read_text(encoding="utf-8").splitlines():
+            word, _, count = line.partition("\t")
+            if word and word not in common:
+                out[word] = int(count)
+    return out
+
+
+def _count_bin(n: int) -> str:
+    return "1" if n < 2 else "2" if n < 5 else "5" if n < 20 else "20" if n < 100 else "100"
+
+
+@lru_cache(maxsize=65536)
+def person_word_marks(token: str) -> tuple[str, ...]:
+    """``wdp=<count bin>`` when the word is a name word; ``wdp~=`` when it is one after a proclitic."""
+    words = person_words()
+    w = normalize_arabic(token) or token
+    if w in words:
+        return ("wdp=" + _count_bin(words[w]),)
+    stem = _strip_clitics(w)[1]
+    one = w[1:] if len(w) > 3 and w[0] in "وفبلك" else ""
+    two = w[2:] if len(w) > 4 and w[0] in _CONJ and w[1] in _PREP else ""
+    for form in (stem, one, two):
+        if form and form in words:
+            return ("wdp~=" + _count_bin(words[form]),)
+    return ()
+
+
 def sequence_features(tokens: list[str]) -> list[list[str]]:
     """Feature strings of every word of one sequence (sentence or line)."""
     per_word = [word_features(t) for t in tokens]
+    marks = [person_word_marks(t) for t in tokens]
     norms = [own[0][2:] for own, _shown in per_word]
     places = _place_matches(norms)
     persons = _person_matches(norms)
@@ -168,6 +224,10 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
             feats.append(f"-1|0={norms[i - 1]}|{norms[i]}")
         if i < n - 1:
             feats.append(f"0|1={norms[i]}|{norms[i + 1]}")
+        feats += marks[i]
+        for d in (-1, 1):
+            if 0 <= i + d < n:
+                feats += [f"{d}:{m}" for m in marks[i + d]]
         out.append(feats)
     return out
 
@@ -308,7 +368,20 @@ def prose_lines(text: str) -> str:
 
 
 def merge_tagged(rules: list[Mention], tagged: list[Mention]) -> list[Mention]:
-    """The rules' mentions plus the tagger's that overlap none of them (the rules win where both speak)."""
+    """The rules' mentions plus the tagger's that overlap none of them (the rules win where both speak),
+    except that a tagger PERSON strictly inside a rules PERSON replaces it: in prose the rules' person
+    spans, cut after a title, keep nationality adjectives and the words after a name
+    (الرئيس [السوداني عمر البشير]).
+    """
+    persons = [(m.page, m.start, m.end) for m in tagged if m.type == "PERSON"]
+    rules = [
+        m
+        for m in rules
+        if m.type != "PERSON"
+        or not any(
+            p == m.page and m.start <= a and b <= m.end and (a, b) != (m.start, m.end) for p, a, b in persons
+        )
+    ]
     taken = sorted((m.page, m.start, m.end) for m in rules)
     out = list(rules)
     for m in tagged:

@@ -8,7 +8,11 @@
    the rest test. The test part is never read further here.
 2. The last ``DEV_SHARE`` of the train sentences is the dev part: settings are chosen on it (``--grid``
    tries the L-BFGS c1/c2 grid), then the final model is trained on all of train with them.
-3. Adds generated record prose (``nlp.train.record_prose``, names from one half of the name index;
+3. Person-name words of every origin (``nlp/data/wd_person_words.tsv``, Wikidata) are a feature, less the
+   words common in the training part and hardly ever in a person's name (seen ``COMMON_MIN`` times or more,
+   under ``COMMON_MAX_PERS`` of them inside PERS): computed on the fit part for the dev runs and on all of
+   train for the final model, written to ``nlp/data/tagger_common_words.txt``.
+4. Adds generated record prose (``nlp.train.record_prose``, names from one half of the name index;
    dev prose uses the other half) and trains a CRF with L-BFGS.
 """
 
@@ -23,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from nlp.tagger import bio_spans, sequence_features, tokenize
+from athar.arabic import normalize_arabic
+from nlp.tagger import bio_spans, sequence_features, tokenize, use_common_words
 from nlp.train.record_prose import Generator
 
 OUT = Path(__file__).resolve().parents[1] / "data"
@@ -31,8 +36,10 @@ TRAIN_SHARE = 5 / 6  # CAMeL Lab's split: the first 5/6 of the words
 DEV_SHARE = 0.1  # of train, from its end
 PROSE_SENTENCES = 1500
 DEV_PROSE_SENTENCES = 300
-DEFAULTS = {"c1": 0.1, "c2": 0.01, "max_iterations": 200, "feature.minfreq": 1}
+DEFAULTS = {"c1": 0.1, "c2": 0.01, "max_iterations": 200, "feature.minfreq": 2}
 GRID = [(c1, 0.01) for c1 in (0.02, 0.05, 0.1, 0.3)]  # measured: see README
+COMMON_MIN = 3
+COMMON_MAX_PERS = 0.05
 _TAG_FIXES = {"PER": "PERS", "PRS": "PERS", "LOCC": "LOC", "ORGG": "ORG", "MIS": "MISC", "MISC1": "MISC"}
 
 Sentence = list[tuple[str, str]]
@@ -82,6 +89,19 @@ def split(sentences: list[Sentence], share: float) -> tuple[list[Sentence], list
 
 def words(sentences: Iterable[Sentence]) -> int:
     return sum(len(s) for s in sentences)
+
+
+def common_words(sentences: Iterable[Sentence]) -> frozenset[str]:
+    """Normalised words seen COMMON_MIN+ times, under COMMON_MAX_PERS of them inside a PERS chunk."""
+    seen: dict[str, int] = {}
+    person: dict[str, int] = {}
+    for sentence in sentences:
+        for word, tag in sentence:
+            w = normalize_arabic(word) or word
+            seen[w] = seen.get(w, 0) + 1
+            if tag.endswith("PERS"):
+                person[w] = person.get(w, 0) + 1
+    return frozenset(w for w, n in seen.items() if n >= COMMON_MIN and person.get(w, 0) / n < COMMON_MAX_PERS)
 
 
 def to_sequence(sentence: Sentence) -> tuple[list[str], list[str]]:
@@ -150,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--keep-dev", action="store_true", help="keep the model trained without dev (tagger.dev.crfsuite)"
     )
     parser.add_argument("--max-iterations", type=int, default=int(DEFAULTS["max_iterations"]))
+    parser.add_argument(
+        "--minfreq", type=float, default=DEFAULTS["feature.minfreq"], help="drop features seen fewer times"
+    )
     args = parser.parse_args(argv)
 
     sentences = read_anercorp(args.corpus)
@@ -159,11 +182,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  train is cut into fit {words(fit):,} + dev {words(dev):,} words (dev: the end of train)")
     prose = Generator(seed=1, split=0).sentences(args.prose)
     dev_prose = Generator(seed=2, split=1).sentences(DEV_PROSE_SENTENCES if args.prose else 0)
-    params = {**DEFAULTS, "max_iterations": args.max_iterations}
+    params = {**DEFAULTS, "max_iterations": args.max_iterations, "feature.minfreq": args.minfreq}
     args.out.mkdir(parents=True, exist_ok=True)
     model = args.out / "tagger.crfsuite"
     scratch = args.out / "tagger.dev.crfsuite"
     results = []
+    use_common_words(common_words(fit))
     for c1, c2 in GRID if args.grid else [(params["c1"], params["c2"])]:
         trial = {**params, "c1": c1, "c2": c2}
         started = time.perf_counter()
@@ -176,7 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         scratch.unlink(missing_ok=True)
     if args.grid and args.keep_dev:
         train([*fit, *prose], scratch, chosen)
+    common = common_words(train_part)
+    (args.out / "tagger_common_words.txt").write_text("".join(f"{w}\n" for w in sorted(common)), "utf-8")
+    use_common_words(common)
     train([*train_part, *prose], model, chosen)
+    use_common_words(None)  # the process goes on with the files in nlp/data
     info = provenance(args.corpus, sentences, train_part, test_part, fit, dev, chosen, dev_scores, args.prose)
     (args.out / "tagger.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(f"model: {model} ({model.stat().st_size / 1e6:.1f} MB), params {chosen}")
@@ -213,6 +241,14 @@ def provenance(
             },
         ],
         "lexicons": "nlp/lexicon.py: romanizer name units + full names (CC0), GeoNames (CC BY 4.0), nlp/data",
+        "person_words": {
+            "file": "wd_person_words.tsv",
+            "source": "Wikidata person names in Arabic, mined by Merhav & Ash 2018 "
+            "(github steveash/NETransliteration-COLING2018, data/wd_arabic.normalized.aligned.tokens)",
+            "licence": "CC0 1.0",
+            "minus": f"tagger_common_words.txt: train-split words seen {COMMON_MIN}+ times, "
+            f"under {COMMON_MAX_PERS:.0%} of them in PERS",
+        },
         "dev": {"fit_words": words(fit), "dev_words": words(dev), "scores": dev_scores},
         "params": params,
     }

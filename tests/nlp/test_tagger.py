@@ -70,6 +70,18 @@ def test_rules_win_where_both_speak() -> None:
     assert merged == [rules[0], tagged[1], tagged[2]]
 
 
+def test_a_tagged_person_inside_a_rules_person_replaces_it() -> None:
+    text = "والتقى الرئيس السوداني عمر البشير والرئيس بشار الأسد"
+    a, b = text.index("السوداني"), text.index("بشار")
+    rules = [
+        Mention("PERSON", "السوداني عمر البشير", a, a + 19, None, 1, "rules"),
+        Mention("LOCATION", "السوداني", a, a + 8, None, 1, "rules"),
+        Mention("PERSON", "بشار الأسد", b, b + 10, None, 1, "rules"),
+    ]
+    tagged = [Mention("PERSON", "عمر البشير", a + 9, a + 19, None, 1, "crf")]
+    assert tagger.merge_tagged(rules, tagged) == [rules[1], rules[2], tagged[0]]
+
+
 def test_only_prose_lines_are_tagged_on_ocr_pages() -> None:
     row = "1 محمد أحمد الخطيب فاطمة دمشق 1985 01234567890 12/3/2013"
     text = f"{row}\n{JUDGE}\nسجل الموقوفين"
@@ -109,6 +121,23 @@ def test_recipe_runs_end_to_end_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert ane["train_words"] + ane["test_words_not_used"] == ane["words"] == 12 * 12
     labels = tagger.tag_tokens(["قال", "الرئيس", "سليم", "الحلبي"], model=str(out / "tagger.crfsuite"))
     assert len(labels) == 4 and set(labels) <= {"O", "B-PERS", "I-PERS", "B-LOC", "I-LOC"}
+    common = (out / "tagger_common_words.txt").read_text(encoding="utf-8").split()
+    assert "في" in common and "سليم" not in common  # a preposition of every sentence; a name
+    assert tagger._common_override is None  # the recipe left the shipped word lists in force
+
+
+def test_name_words_of_every_origin_are_a_feature_less_common_words() -> None:
+    assert tagger.person_word_marks("جونز") == ("wdp=100",)  # a Wikidata name word seen 100+ times
+    assert tagger.person_word_marks("وجونز") == ("wdp~=100",)  # behind a conjunction
+    assert tagger.person_word_marks("قررت") == ()
+    tagger.use_common_words(frozenset({"جونز"}))
+    try:
+        assert tagger.person_word_marks("جونز") == ()
+        assert "wdp=100" not in tagger.sequence_features(["قال", "جونز"])[1]
+    finally:
+        tagger.use_common_words(None)
+    assert "wdp=100" in tagger.sequence_features(["قال", "جونز"])[1]
+    assert "-1:wdp=100" in tagger.sequence_features(["جونز", "قال"])[1]
 
 
 @pytest.mark.parametrize(
