@@ -115,7 +115,7 @@ class Settings:
     tessdata_dir: str | None = None
     psm: int = 4  # Tesseract page segmentation: 4 keeps table rows and narrow columns (see README)
     digit_pass: bool = True  # re-read number words glyph by glyph (ocr/digits.py)
-    prose_second_reading: bool = True  # vocalised book pages read again with the stock model (ocr.recognize)
+    prose_second_reading: bool = False  # book prose read again with the stock model (ocr.recognize; README)
     max_pixels: int = 120_000_000  # per page image; larger is treated as a decompression bomb
     max_pages: int = 2000  # per PDF
     max_file_bytes: int = 2 * 1024**3
@@ -246,7 +246,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         tessdata_dir=_str(env, "ATHAR_TESSDATA_DIR", _default_tessdata()),
         psm=_int(env, "ATHAR_PSM", base.psm),
         digit_pass=(_str(env, "ATHAR_DIGIT_PASS", "1") or "1") not in ("0", "false", "no"),
-        prose_second_reading=(_str(env, "ATHAR_PROSE_SECOND_READING", "1") or "1")
+        prose_second_reading=(_str(env, "ATHAR_PROSE_SECOND_READING", "0") or "0")
         not in ("0", "false", "no"),
         max_pixels=_int(env, "ATHAR_MAX_PIXELS", base.max_pixels),
         max_pages=_int(env, "ATHAR_MAX_PAGES", base.max_pages),

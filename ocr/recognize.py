@@ -67,6 +67,8 @@ VOWEL_MARK = re.compile("[\u064b-\u0652]")
 # Athar's reading and the stock psm-3 gray one 0.116 / 0.107 (with the Otsu page instead 0.124 / 0.110;
 # preferring Athar's reading unless the stock one is 1-5 points surer: 0.117-0.129). Raw psm 3 with the stock
 # model: 0.117 / 0.104. Record pages are no prose, so they are read once, as before.
+# Off by default (Settings.prose_second_reading): read once on the held-out report book, it raised the mean
+# page CER from 0.077 to 0.095 (median 0.070 both); there Athar's model reads the book better (README).
 PROSE_SECOND_PSM = 3
 # Raised when the same image and model would be read differently (the OCR cache key includes it):
 # 2 = line images read as one line, transparent images on white, the Arabic comma; 3 = no digit pass on
