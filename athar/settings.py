@@ -83,6 +83,8 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
                 f"{name}: {item!r} is not an address or network; give e.g. 127.0.0.1,10.0.0.0/8."
             ) from None
     return items
+
+
 def _words(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     """A comma-separated list (blanks dropped)."""
     return tuple(w.strip() for w in (_str(env, name, "") or "").split(",") if w.strip())
@@ -113,6 +115,7 @@ class Settings:
     tessdata_dir: str | None = None
     psm: int = 4  # Tesseract page segmentation: 4 keeps table rows and narrow columns (see README)
     digit_pass: bool = True  # re-read number words glyph by glyph (ocr/digits.py)
+    prose_second_reading: bool = False  # book prose read again with the stock model (ocr.recognize; README)
     max_pixels: int = 120_000_000  # per page image; larger is treated as a decompression bomb
     max_pages: int = 2000  # per PDF
     max_file_bytes: int = 2 * 1024**3
@@ -255,6 +258,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         tessdata_dir=_str(env, "ATHAR_TESSDATA_DIR", _default_tessdata()),
         psm=_int(env, "ATHAR_PSM", base.psm),
         digit_pass=(_str(env, "ATHAR_DIGIT_PASS", "1") or "1") not in ("0", "false", "no"),
+        prose_second_reading=(_str(env, "ATHAR_PROSE_SECOND_READING", "0") or "0")
+        not in ("0", "false", "no"),
         max_pixels=_int(env, "ATHAR_MAX_PIXELS", base.max_pixels),
         max_pages=_int(env, "ATHAR_MAX_PAGES", base.max_pages),
         max_file_bytes=_int(env, "ATHAR_MAX_FILE_BYTES", base.max_file_bytes),

@@ -218,14 +218,28 @@ def _raw_psm3(path: Path, tessdata_dir: str | None) -> str:
 @pytest.mark.xfail(
     strict=True,
     reason="known gap, measured 2026-12-04: the stage 0.036 summed CER against raw psm 3's 0.030 "
-    "(Amiri 0.032 vs 0.023, DejaVu 0.004 vs 0.006); Tesseract's own threshold and psm 3 read the Amiri page "
-    "better, but each lost elsewhere (README). Strict: fails as soon as the stage reads no worse.",
+    "(Amiri 0.032 vs 0.023, DejaVu 0.004 vs 0.006). The opt-in second reading of prose with the stock "
+    "model reads it at 0.028 (test below) but raised the mean on the held-out book, so it is off (README). "
+    "Strict: fails as soon as the stage reads no worse.",
 )
 def test_clean_book_pages_read_no_worse_through_athar_than_raw_psm_3(
     settings: Settings, tmp_path: Path
 ) -> None:
+    assert _book_pages(settings, tmp_path) <= 0
+
+
+def test_the_opt_in_second_reading_of_prose_reads_book_pages_no_worse_than_raw_psm_3(
+    settings: Settings, tmp_path: Path
+) -> None:
+    assert _book_pages(settings.with_(prose_second_reading=True), tmp_path, second=True) <= 0
+
+
+def _book_pages(settings: Settings, tmp_path: Path, *, second: bool = False) -> float:
+    """Summed CER of the stage minus raw psm 3's (same model) on a rendered book page in two typefaces."""
     # A printed book page: lightly vocalised prose, book type (48 px at 300 dpi, 11.5 pt), uniform leading,
-    # no rules, in both typefaces; raw = the tesseract program with psm 3 and the same model.
+    # no rules, in both typefaces; raw = the tesseract program with psm 3 and the same model. Measured when
+    # the prose page got its (opt-in) second reading (the stock model in psm 3, Tesseract's own threshold):
+    # 0.028 summed CER against raw's 0.030; the stage as shipped: 0.036.
     truth = "\n".join(PROSE)
     athar, raw = [], []
     for k, font in enumerate(("amiri", "dejavu")):
@@ -239,6 +253,9 @@ def test_clean_book_pages_read_no_worse_through_athar_than_raw_psm_3(
         page.save(path, dpi=(300, 300))
         read = _read(path, settings, tmp_path, k + 1)
         assert read.preprocessing.layout == "page"
+        # prose without digits: the digit pass off; read a second time with the stock model if asked
+        assert ("stock_model_confidence" in read.preprocessing.candidates) == second, read.preprocessing
+        assert read.preprocessing.digit_pass == {"skipped_vocalised_prose": 1}
         athar.append(cer(truth, read.text))
         raw.append(cer(truth, _raw_psm3(path, settings.tessdata_dir)))
-    assert sum(athar) <= sum(raw), (athar, raw)
+    return sum(athar) - sum(raw)

@@ -44,6 +44,9 @@ def test_clean_page_reads_well_and_keeps_its_records(settings: Settings, tmp_pat
     assert not BIDI_CONTROLS.search(page.text)
     assert page.words and all(0 <= w.conf <= 100 for w in page.words)
     assert 50 < page.confidence <= 100
+    # a record page is no vocalised prose: read once, with Athar's model, and the digit pass on
+    assert "stock_model_confidence" not in page.preprocessing.candidates
+    assert "skipped_vocalised_prose" not in page.preprocessing.digit_pass
     # every word box lies on the upright image the page refers to
     assert page.image and Path(page.image).exists() and page.hocr and Path(page.hocr).exists()
     assert all(
