@@ -39,7 +39,8 @@ from bench.heldout.model import DOC_TYPES, Page
 from bench.heldout.render import RENDER_VERSION, TYPEFACES, degrade, render, save
 from bench.heldout.score import Tally, header, row, score_page, total
 
-TUNABLE = ("dev", "dev2", "dev3", "dev4")  # splits that may be inspected and tuned on; heldout is reported only
+# splits that may be inspected and tuned on; heldout is reported only
+TUNABLE = ("dev", "dev2", "dev3", "dev4")
 GROUPS = {"both": ("heldout", "dev"), "all": ("heldout", "dev", "dev2", "dev3")}
 SHARED_CACHE = Path("/work/data/heldout-cache")  # the project machine's shared cache, outside the repository
 

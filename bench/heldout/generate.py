@@ -20,7 +20,16 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.heldout import fam_deaths, fam_dev2, fam_dev2b, fam_dev3, fam_dev4, fam_forms, fam_more, fam_registers
+from bench.heldout import (
+    fam_deaths,
+    fam_dev2,
+    fam_dev2b,
+    fam_dev3,
+    fam_dev4,
+    fam_forms,
+    fam_more,
+    fam_registers,
+)
 from bench.heldout.model import DOC_TYPES, Builder, Page
 from bench.heldout.render import DEGRADATIONS, TYPEFACES, degrade, render, save
 
