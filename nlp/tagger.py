@@ -43,6 +43,7 @@ _WINDOW = (-2, -1, 1, 2)
 _LONG_VOWELS = "اويى"
 _MAX_VOWELS = 4  # long-vowel letters in a stem, capped: transcribed foreign names are rich in them
 MIN_PROPAGATED = 3  # letters of a one-word name spread to its other occurrences (shorter: too ambiguous)
+MAX_PROPAGATED_WORDS = 8  # words of the longest name spread (ism, nasab chain, laqab, nisba)
 PROSE_MIN_WORDS = 6
 PROSE_MAX_NUMBERS = 0.25
 
@@ -310,6 +311,8 @@ def propagate_persons(seqs: list[list[str]], tagged: list[list[str]]) -> list[li
         spans = [(i, i + 1) for i in range(len(tokens))]
         for kind, a, b in bio_spans(spans, labels):
             if kind == "PERSON":
+                if b - a > MAX_PROPAGATED_WORDS:
+                    continue  # no name is that long; a runaway span is not spread (and would cost T x L^2)
                 key = tuple(_name_key(t, k == 0) for k, t in enumerate(tokens[a:b]))
                 if len(key) > 1 or len(key[0]) >= MIN_PROPAGATED:
                     names.add(key)
@@ -319,13 +322,15 @@ def propagate_persons(seqs: list[list[str]], tagged: list[list[str]]) -> list[li
     out = []
     for tokens, labels in zip(seqs, tagged, strict=True):
         labels = list(labels)
+        firsts = [_name_key(t, True) for t in tokens]
+        rests = [_name_key(t, False) for t in tokens]
         i = 0
         while i < len(tokens):
             step = 1
             for n in range(min(longest, len(tokens) - i), 0, -1):
                 window = labels[i : i + n]
                 end_ok = i + n == len(labels) or not labels[i + n].startswith("I-")
-                key = tuple(_name_key(t, k == 0) for k, t in enumerate(tokens[i : i + n]))
+                key = (firsts[i], *rests[i + 1 : i + n])
                 if key in names and end_ok and all(x == "O" for x in window):
                     labels[i : i + n] = ["B-PERS"] + ["I-PERS"] * (n - 1)
                     step = n
