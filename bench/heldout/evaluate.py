@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     splits = GROUPS.get(args.split, (args.split,))
     if args.errors and "heldout" in splits:
-        parser.error("--errors refuses the heldout split: choose --split dev, dev2 or dev3")
+        parser.error("--errors refuses the heldout split: choose --split dev, dev2, dev3 or dev4")
     print(header())
     figures: dict[str, Any] = {}
     for split in splits:

@@ -157,4 +157,4 @@ def test_errors_are_listed_for_the_tunable_splits_and_refused_for_heldout() -> N
     for split in ("heldout", "both", "all"):
         with pytest.raises(SystemExit):
             main(["--split", split, "--errors", "--pages", "1"])
-    assert GROUPS["both"] == ("heldout", "dev") and GROUPS["all"] == ("heldout", "dev", "dev2")
+    assert GROUPS["both"] == ("heldout", "dev") and GROUPS["all"] == ("heldout", "dev", "dev2", "dev3")
